@@ -1,0 +1,66 @@
+# virtio-sysmem top-level Makefile.
+#
+#   make         configure (if needed) and build QEMU with the device, the
+#                host tools and the unit tests
+#   make run     boot a guest with -device virtio-sysmem and show it working
+#   make check   build everything and run every test tier; ends with
+#                "N passed, N failed"
+#
+# Component fragments live in mk/*.mk.  Each one appends to:
+#   UNIT_TESTS   test programs (GLib GTest, or exit-status programs) that
+#                make check runs through scripts/run-tests.sh
+#   CHECK_EXTRA  extra run-tests.sh specs ("prog::arg,arg") e.g. fuzz smoke
+#   ALL_TARGETS  host-side things 'make' builds besides QEMU
+
+srcdir := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+BUILD ?= build
+Q ?= @
+
+GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
+GLIB_LIBS := $(shell pkg-config --libs glib-2.0 2>/dev/null)
+
+CC ?= cc
+HOST_CFLAGS ?= -O2 -g
+WARN_CFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+UNIT_CFLAGS := -std=gnu11 $(HOST_CFLAGS) $(WARN_CFLAGS) -I$(srcdir)/include \
+	-I$(srcdir) $(GLIB_CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -g -O1
+
+UNIT_TESTS :=
+CHECK_EXTRA :=
+ALL_TARGETS :=
+
+export CCACHE_BASEDIR := $(srcdir)
+
+.PHONY: all check check-unit check-qtest run clean distclean qemu configure-if-needed
+
+all: qemu host
+
+include $(sort $(wildcard $(srcdir)/mk/*.mk))
+
+host: $(ALL_TARGETS) $(UNIT_TESTS)
+.PHONY: host
+
+$(BUILD)/config-sysmem.mak:
+	$(srcdir)/configure
+
+configure-if-needed: $(BUILD)/config-sysmem.mak
+
+qemu: configure-if-needed
+	$(srcdir)/scripts/overlay.sh --refresh
+	$(MAKE) -C $(BUILD) qemu-system-x86_64 $(QTEST_BINS)
+
+check-unit: $(UNIT_TESTS)
+	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA)
+
+check: all
+	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA) $(QTESTS)
+
+clean:
+	rm -rf $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/test-logs
+
+distclean:
+	rm -rf $(BUILD) qemu-src
