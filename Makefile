@@ -49,9 +49,17 @@ $(BUILD)/config-sysmem.mak:
 
 configure-if-needed: $(BUILD)/config-sysmem.mak
 
+# The project's qtests live in QEMU's qos-test; run only their paths.
+QOS_TEST := $(BUILD)/tests/qtest/qos-test
+QTESTS := $(QOS_TEST)::-p,/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/virtio-sysmem-pci,-p,/x86_64/virtio-sysmem
+export QTEST_QEMU_BINARY := $(abspath $(BUILD))/qemu-system-x86_64
+
 qemu: configure-if-needed
 	$(srcdir)/scripts/overlay.sh --refresh
-	$(MAKE) -C $(BUILD) qemu-system-x86_64 $(QTEST_BINS)
+	ninja -C $(BUILD) qemu-system-x86_64 tests/qtest/qos-test
+	$(MAKE) -C $(BUILD) pc-bios/optionrom/all
+	ln -sf $(abspath $(BUILD))/pc-bios/optionrom/*.bin \
+		$(BUILD)/qemu-bundle/usr/local/share/qemu-firmware/
 
 check-unit: $(UNIT_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA)
@@ -64,3 +72,7 @@ clean:
 
 distclean:
 	rm -rf $(BUILD) qemu-src
+
+# scripts/overlay.sh reads the source lists through this.
+print-%:
+	@echo $($*)

@@ -1,0 +1,64 @@
+/*
+ * Virtio sysmem device: Fuchsia's sysmem buffer allocator over virtio
+ *
+ * Copyright (c) 2026 The virtio-sysmem authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef QEMU_VIRTIO_SYSMEM_H
+#define QEMU_VIRTIO_SYSMEM_H
+
+#include "hw/virtio/virtio.h"
+#include "system/hostmem.h"
+#include "standard-headers/linux/virtio_sysmem.h"
+
+#define TYPE_VIRTIO_SYSMEM "virtio-sysmem-device"
+OBJECT_DECLARE_SIMPLE_TYPE(VirtIOSysmem, VIRTIO_SYSMEM)
+
+/* Without memdev=, the device allocates a region of this size itself. */
+#define VIRTIO_SYSMEM_DEFAULT_REGION_SIZE   (256 * MiB)
+#define VIRTIO_SYSMEM_MIN_REGION_SIZE       (1 * MiB)
+
+#define VIRTIO_SYSMEM_QUEUE_SIZE            256
+/*
+ * Largest event the device writes (config max_event_bytes): sysmem's
+ * protocols have no large events, only epitaphs and closes.
+ */
+#define VIRTIO_SYSMEM_MAX_EVENT_BYTES       256
+
+typedef struct VirtIOSysmemConf {
+    HostMemoryBackend *memdev;
+    uint64_t size;
+    bool v1;
+    uint32_t max_objects;
+    uint32_t max_pending_events;
+} VirtIOSysmemConf;
+
+struct VirtIOSysmem {
+    VirtIODevice parent_obj;
+
+    VirtQueue *request_vq;
+    VirtQueue *event_vq;
+
+    VirtIOSysmemConf conf;
+
+    /* The buffers' memory: the memdev's region or region_ram. */
+    MemoryRegion *region;
+    MemoryRegion region_ram;
+    void *region_ptr;
+
+    /* Guest-chosen ids of the channels connected to the Allocator. */
+    GHashTable *channels;
+    /* VirtIOSysmemEvent waiting for an eventq buffer. */
+    GQueue *pending_events;
+};
+
+/*
+ * Validate the properties that decide the shared memory region and return
+ * its size.  The PCI proxy calls this before the device is realized, to
+ * size the BAR that will hold the region.
+ */
+uint64_t virtio_sysmem_region_size(VirtIOSysmem *s, Error **errp);
+
+#endif
