@@ -61,11 +61,18 @@ qemu: configure-if-needed
 	ln -sf $(abspath $(BUILD))/pc-bios/optionrom/*.bin \
 		$(BUILD)/qemu-bundle/usr/local/share/qemu-firmware/
 
+# Without a guest tier, make run shows the device as the firmware sees it;
+# with mk/guest.mk present, it also boots Linux and negotiates for real.
+run: all
+	$(srcdir)/scripts/show-device.sh $(BUILD)/qemu-system-x86_64
+	$(if $(wildcard $(srcdir)/mk/guest.mk),$(MAKE) --no-print-directory run-guest-demo)
+
 check-unit: $(UNIT_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA)
 
-check: all
-	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA) $(QTESTS)
+check: all $(GUEST_TESTS)
+	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA) $(QTESTS) \
+		$(GUEST_TESTS)
 
 clean:
 	rm -rf $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/test-logs
