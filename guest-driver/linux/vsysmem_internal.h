@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-sysmem guest driver: state shared by the transport, the user
+ * interface and the dma-buf exporter.
+ */
+#ifndef _VSYSMEM_INTERNAL_H
+#define _VSYSMEM_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/virtio.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/vsysmem.h>
+
+#include "standard-headers/linux/virtio_sysmem.h"
+
+/* Event buffers the driver keeps posted on the event queue. */
+#define VSYSMEM_EVENT_BUFS	16
+/* FIDL transactional message header: txid, flags, magic, ordinal. */
+#define VSYSMEM_FIDL_HDR_BYTES	16
+/* Driver-chosen ids: 1..0x7fffffff (see the device ABI). */
+#define VSYSMEM_ID_DRIVER_MAX	(VIRTIO_SYSMEM_ID_DEVICE_BIT - 1)
+
+struct vsysmem_device {
+	struct kref kref;
+	struct virtio_device *vdev;
+	int index;
+	char name[16];
+	struct miscdevice misc;
+	bool misc_registered;
+
+	/* Negotiated limits, read once from config space. */
+	u64 region_size;
+	u32 max_msg_bytes;
+	u32 max_msg_handles;
+	u32 max_event_bytes;
+	u32 max_objects;
+	u32 features;
+
+	phys_addr_t shm_addr;
+	u64 shm_len;
+
+	struct virtqueue *reqq;
+	struct virtqueue *evq;
+	/* Serialises virtqueue adds/gets and 'dead'. */
+	spinlock_t vq_lock;
+	wait_queue_head_t reqq_space;
+	struct work_struct req_work;
+	struct work_struct ev_work;
+	bool dead;
+
+	/* Channels and event pairs by id, for routing events. */
+	struct xarray objects;
+	u32 next_id;
+	/* Protects the pairing state (peer, bound) of pending pairs. */
+	spinlock_t pair_lock;
+	atomic_t next_txid;
+
+	atomic_t num_channels;
+	atomic_t num_buffers;
+	atomic_t num_eventpairs;
+	atomic_t num_pending;
+	atomic64_t num_requests;
+	atomic64_t num_events;
+};
+
+/* Who holds an object's handle. */
+enum vsysmem_owner {
+	VSYSMEM_OWNER_KERNEL,	/* a queued message or an in-kernel user */
+	VSYSMEM_OWNER_FILE,	/* an fd (file or dma-buf) */
+	VSYSMEM_OWNER_MOVED,	/* moved to the device */
+	VSYSMEM_OWNER_CLOSED,
+};
+
+struct vsysmem_object {
+	struct kref kref;
+	struct vsysmem_device *sdev;
+	u32 type;			/* VSYSMEM_HANDLE_* */
+	u32 id;
+	u32 rights;
+	/* The following are protected by lock. */
+	spinlock_t lock;
+	enum vsysmem_owner owner;
+	bool registered;		/* in sdev->objects */
+	/*
+	 * Pairs the driver created: the kept end (channel client, local
+	 * event pair end) and the end for the device (server, remote) point
+	 * at each other under sdev->pair_lock until the latter is moved.
+	 * 'bound' is set on the kept end once the device holds its peer.
+	 */
+	struct vsysmem_object *peer;
+	bool bound;
+	bool remote;			/* can only be moved to the device */
+	bool orphan;			/* remote end whose kept end closed */
+
+	/* Channel client ends and event pair ends. */
+	wait_queue_head_t wq;
+	bool peer_closed;
+	s32 epitaph;
+	struct list_head rxq;		/* struct vsysmem_rxmsg */
+	struct mutex read_lock;
+
+	/* Buffers. */
+	u64 offset;
+	u64 size;
+	u32 buf_flags;
+	void *vaddr;
+	struct dma_buf *dmabuf;
+};
+
+struct vsysmem_rxmsg {
+	struct list_head node;
+	u32 num_bytes;
+	u32 num_handles;
+	struct vsysmem_object **handles;
+	u8 bytes[];
+};
+
+/* A request chain; owned by the submitter until the device completes it. */
+struct vsysmem_req {
+	struct vsysmem_device *sdev;
+	struct completion done;
+	void *out;
+	u32 out_len;
+	struct virtio_sysmem_resp_hdr *resp;
+	u32 in_len;
+	u32 used_len;
+	int err;			/* transport error, e.g. -ENODEV */
+	bool completed;
+	bool abandoned;			/* the waiter gave up */
+	struct vsysmem_object *reply_chan; /* queue the reply here (async) */
+	bool fire_and_forget;
+};
+
+/* vsysmem_main.c */
+void vsysmem_device_release(struct kref *kref);
+struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
+				      u32 out_len, u32 reply_room);
+void vsysmem_req_free(struct vsysmem_req *req);
+int vsysmem_req_submit(struct vsysmem_req *req);
+int vsysmem_req_wait(struct vsysmem_req *req, u64 timeout_ns);
+int vsysmem_send_close(struct vsysmem_device *sdev, u32 id);
+int vsysmem_status_to_errno(s32 status);
+void vsysmem_misc_init(struct vsysmem_device *sdev);
+
+/* vsysmem_object.c */
+struct vsysmem_object *vsysmem_object_new(struct vsysmem_device *sdev,
+					  u32 type);
+int vsysmem_object_register(struct vsysmem_object *obj, u32 id);
+int vsysmem_object_alloc_id(struct vsysmem_object *obj);
+struct vsysmem_object *vsysmem_object_lookup(struct vsysmem_device *sdev,
+					     u32 id);
+void vsysmem_object_get(struct vsysmem_object *obj);
+void vsysmem_object_put(struct vsysmem_object *obj);
+void vsysmem_handle_close(struct vsysmem_object *obj);
+void vsysmem_peer_closed(struct vsysmem_object *obj, s32 status);
+void vsysmem_channel_queue(struct vsysmem_object *chan,
+			   struct vsysmem_rxmsg *msg);
+void vsysmem_channel_requeue(struct vsysmem_object *chan,
+			     struct vsysmem_rxmsg *msg);
+void vsysmem_file_released(struct vsysmem_object *obj);
+void vsysmem_rxmsg_free(struct vsysmem_rxmsg *msg);
+struct vsysmem_rxmsg *vsysmem_rxmsg_from_wire(struct vsysmem_device *sdev,
+					      const void *data, u32 len,
+					      u32 num_bytes, u32 num_handles);
+void vsysmem_discard_wire_handles(struct vsysmem_device *sdev,
+				  const void *data, u32 len, u32 num_bytes,
+				  u32 num_handles);
+int vsysmem_object_pair(struct vsysmem_device *sdev, u32 type,
+			struct vsysmem_object **kept,
+			struct vsysmem_object **remote);
+int vsysmem_object_connect(struct vsysmem_device *sdev, u32 protocol,
+			   struct vsysmem_object **chan);
+int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
+		     u32 num_bytes, struct vsysmem_object **handles,
+		     u32 num_handles, bool call, u64 timeout_ns,
+		     struct vsysmem_rxmsg **reply, s32 *epitaph);
+struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
+					      u32 bytes_cap, u32 handles_cap,
+					      bool nonblock, u32 *need_bytes,
+					      u32 *need_handles, s32 *epitaph,
+					      int *err);
+
+/* vsysmem_fops.c */
+extern const struct file_operations vsysmem_misc_fops;
+bool vsysmem_is_object_file(struct file *file);
+
+/* vsysmem_dmabuf.c */
+struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf);
+bool vsysmem_is_dmabuf(struct dma_buf *dmabuf);
+
+#endif /* _VSYSMEM_INTERNAL_H */

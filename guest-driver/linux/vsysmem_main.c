@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-sysmem guest driver: device binding and the virtqueue transport.
+ *
+ * The driver is a transport, not a second sysmem: it carries FIDL messages
+ * between channel fds and the device, and turns handles into fds and back.
+ * Requests go out on the request queue, each chain with room for its
+ * response; the device completes two-way calls when their reply exists, so
+ * chains complete out of order.  Events (FIDL events, epitaphs, peer
+ * closed) arrive in buffers the driver keeps posted on the event queue.
+ */
+#include <linux/dma-buf.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+#include <linux/virtio_config.h>
+
+#include "vsysmem_internal.h"
+
+static DEFINE_IDR(vsysmem_devices);
+static DEFINE_MUTEX(vsysmem_devices_lock);
+
+int vsysmem_status_to_errno(s32 status)
+{
+	switch (status) {
+	case VIRTIO_SYSMEM_S_OK:
+		return 0;
+	case VIRTIO_SYSMEM_S_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case VIRTIO_SYSMEM_S_NO_RESOURCES:
+		return -ENOSPC;
+	case VIRTIO_SYSMEM_S_NO_MEMORY:
+		return -ENOMEM;
+	case VIRTIO_SYSMEM_S_BAD_HANDLE:
+		return -EBADF;
+	case VIRTIO_SYSMEM_S_BUFFER_TOO_SMALL:
+		return -EMSGSIZE;
+	case VIRTIO_SYSMEM_S_PEER_CLOSED:
+		return -EPIPE;
+	case VIRTIO_SYSMEM_S_NOT_FOUND:
+		return -ENOENT;
+	case VIRTIO_SYSMEM_S_ALREADY_EXISTS:
+		return -EEXIST;
+	case VIRTIO_SYSMEM_S_WRONG_TYPE:
+		return -EPROTOTYPE;
+	case VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED:
+		return -EPROTONOSUPPORT;
+	default:
+		return -EINVAL;
+	}
+}
+
+void vsysmem_device_release(struct kref *kref)
+{
+	struct vsysmem_device *sdev =
+		container_of(kref, struct vsysmem_device, kref);
+
+	xa_destroy(&sdev->objects);
+	kfree(sdev);
+}
+
+struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
+				      u32 out_len, u32 reply_room)
+{
+	struct vsysmem_req *req;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return NULL;
+	req->sdev = sdev;
+	init_completion(&req->done);
+	req->out_len = out_len;
+	req->out = kzalloc(out_len, GFP_KERNEL);
+	req->in_len = sizeof(*req->resp) + reply_room;
+	req->resp = kzalloc(req->in_len, GFP_KERNEL | __GFP_NOWARN);
+	if (!req->out || !req->resp) {
+		vsysmem_req_free(req);
+		return NULL;
+	}
+	return req;
+}
+
+void vsysmem_req_free(struct vsysmem_req *req)
+{
+	if (req->reply_chan)
+		vsysmem_object_put(req->reply_chan);
+	kfree(req->out);
+	kfree(req->resp);
+	kfree(req);
+}
+
+int vsysmem_req_submit(struct vsysmem_req *req)
+{
+	struct vsysmem_device *sdev = req->sdev;
+	struct scatterlist out, in, *sgs[2] = { &out, &in };
+	unsigned long flags;
+	bool notify = false;
+	int err;
+
+	sg_init_one(&out, req->out, req->out_len);
+	sg_init_one(&in, req->resp, req->in_len);
+
+	for (;;) {
+		spin_lock_irqsave(&sdev->vq_lock, flags);
+		if (sdev->dead) {
+			err = -ENODEV;
+		} else {
+			err = virtqueue_add_sgs(sdev->reqq, sgs, 1, 1, req,
+						GFP_ATOMIC);
+			if (!err) {
+				notify = virtqueue_kick_prepare(sdev->reqq);
+				atomic_inc(&sdev->num_pending);
+				atomic64_inc(&sdev->num_requests);
+			}
+		}
+		spin_unlock_irqrestore(&sdev->vq_lock, flags);
+		if (err != -ENOSPC)
+			break;
+		/* Every descriptor is taken by held two-way calls. */
+		err = wait_event_interruptible(sdev->reqq_space,
+					       READ_ONCE(sdev->dead) ||
+					       sdev->reqq->num_free > 0);
+		if (err)
+			return -EINTR;
+	}
+	if (notify)
+		virtqueue_notify(sdev->reqq);
+	return err;
+}
+
+/*
+ * Wait for a submitted request.  If the wait ends early the request is
+ * abandoned: the completion path discards the reply (closing its handles)
+ * and frees it, so the caller must not touch it afterwards.
+ */
+int vsysmem_req_wait(struct vsysmem_req *req, u64 timeout_ns)
+{
+	struct vsysmem_device *sdev = req->sdev;
+	unsigned long flags;
+	long ret;
+
+	if (timeout_ns) {
+		unsigned long jiffies_left = max_t(unsigned long, 1,
+						   nsecs_to_jiffies(timeout_ns));
+
+		ret = wait_for_completion_interruptible_timeout(&req->done,
+								jiffies_left);
+		if (ret == 0)
+			ret = -ETIMEDOUT;
+	} else {
+		ret = wait_for_completion_interruptible(&req->done);
+	}
+	if (ret >= 0)
+		return 0;
+
+	spin_lock_irqsave(&sdev->vq_lock, flags);
+	if (req->completed) {
+		spin_unlock_irqrestore(&sdev->vq_lock, flags);
+		return 0;
+	}
+	req->abandoned = true;
+	spin_unlock_irqrestore(&sdev->vq_lock, flags);
+	/* The message went out: restarting the syscall would resend it. */
+	return ret == -ERESTARTSYS ? -EINTR : (int)ret;
+}
+
+int vsysmem_send_close(struct vsysmem_device *sdev, u32 id)
+{
+	struct virtio_sysmem_req_hdr *hdr;
+	struct vsysmem_req *req;
+	int err;
+
+	req = vsysmem_req_alloc(sdev, sizeof(*hdr), 0);
+	if (!req)
+		return -ENOMEM;
+	hdr = req->out;
+	hdr->op = VIRTIO_SYSMEM_OP_CLOSE;
+	hdr->object_id = id;
+	req->fire_and_forget = true;
+	err = vsysmem_req_submit(req);
+	if (err) {
+		dev_dbg(&sdev->vdev->dev, "CLOSE %#x not sent: %d\n", id, err);
+		vsysmem_req_free(req);
+	}
+	return err;
+}
+
+/* The reply to a two-way WRITE: queue it on the channel for READ. */
+static void vsysmem_async_reply(struct vsysmem_req *req)
+{
+	struct vsysmem_device *sdev = req->sdev;
+	struct virtio_sysmem_resp_hdr *resp = req->resp;
+	struct vsysmem_rxmsg *msg = NULL;
+
+	if (!req->err && req->used_len >= sizeof(*resp)) {
+		if (resp->status == VIRTIO_SYSMEM_S_OK)
+			msg = vsysmem_rxmsg_from_wire(sdev, resp + 1,
+						      req->used_len - sizeof(*resp),
+						      resp->num_bytes,
+						      resp->num_handles);
+		else
+			dev_dbg(&sdev->vdev->dev, "call on %#x failed: %d\n",
+				req->reply_chan->id, resp->status);
+	}
+	if (msg)
+		vsysmem_channel_queue(req->reply_chan, msg);
+}
+
+static void vsysmem_req_done(struct vsysmem_req *req)
+{
+	struct vsysmem_device *sdev = req->sdev;
+	struct virtio_sysmem_resp_hdr *resp = req->resp;
+	unsigned long flags;
+	bool abandoned;
+
+	if (req->fire_and_forget) {
+		vsysmem_req_free(req);
+		return;
+	}
+	if (req->reply_chan) {
+		vsysmem_async_reply(req);
+		vsysmem_req_free(req);
+		return;
+	}
+
+	spin_lock_irqsave(&sdev->vq_lock, flags);
+	req->completed = true;
+	abandoned = req->abandoned;
+	spin_unlock_irqrestore(&sdev->vq_lock, flags);
+	if (!abandoned) {
+		complete(&req->done);
+		return;
+	}
+	if (!req->err && req->used_len >= sizeof(*resp) &&
+	    resp->status == VIRTIO_SYSMEM_S_OK)
+		vsysmem_discard_wire_handles(sdev, resp + 1,
+					     req->used_len - sizeof(*resp),
+					     resp->num_bytes, resp->num_handles);
+	vsysmem_req_free(req);
+}
+
+static void vsysmem_req_work(struct work_struct *work)
+{
+	struct vsysmem_device *sdev =
+		container_of(work, struct vsysmem_device, req_work);
+	struct vsysmem_req *req;
+	unsigned long flags;
+	unsigned int len;
+
+	for (;;) {
+		spin_lock_irqsave(&sdev->vq_lock, flags);
+		req = sdev->dead ? NULL : virtqueue_get_buf(sdev->reqq, &len);
+		spin_unlock_irqrestore(&sdev->vq_lock, flags);
+		if (!req)
+			break;
+		req->used_len = min_t(u32, len, req->in_len);
+		atomic_dec(&sdev->num_pending);
+		wake_up(&sdev->reqq_space);
+		vsysmem_req_done(req);
+	}
+}
+
+static void vsysmem_reqq_cb(struct virtqueue *vq)
+{
+	struct vsysmem_device *sdev = vq->vdev->priv;
+
+	schedule_work(&sdev->req_work);
+}
+
+static int vsysmem_post_event_buf(struct vsysmem_device *sdev, void *buf)
+{
+	struct scatterlist sg;
+
+	sg_init_one(&sg, buf, sdev->max_event_bytes);
+	return virtqueue_add_inbuf(sdev->evq, &sg, 1, buf, GFP_ATOMIC);
+}
+
+static void vsysmem_handle_event(struct vsysmem_device *sdev,
+				 struct virtio_sysmem_event *ev, u32 len)
+{
+	struct vsysmem_object *obj;
+	struct vsysmem_rxmsg *msg;
+	u32 num_bytes, num_handles;
+
+	atomic64_inc(&sdev->num_events);
+	if (len < sizeof(*ev)) {
+		dev_warn_ratelimited(&sdev->vdev->dev, "short event (%u)\n",
+				     len);
+		return;
+	}
+	num_bytes = ev->num_bytes;
+	num_handles = ev->num_handles;
+	obj = vsysmem_object_lookup(sdev, ev->object_id);
+
+	switch (ev->type) {
+	case VIRTIO_SYSMEM_EVENT_MESSAGE:
+		if (!obj || obj->type != VSYSMEM_HANDLE_CHANNEL) {
+			vsysmem_discard_wire_handles(sdev, ev + 1,
+						     len - sizeof(*ev),
+						     num_bytes, num_handles);
+			break;
+		}
+		msg = vsysmem_rxmsg_from_wire(sdev, ev + 1, len - sizeof(*ev),
+					      num_bytes, num_handles);
+		if (msg)
+			vsysmem_channel_queue(obj, msg);
+		break;
+	case VIRTIO_SYSMEM_EVENT_CLOSED:
+		if (!obj)
+			break;
+		/* The epitaph message stays readable before the hangup. */
+		if (obj->type == VSYSMEM_HANDLE_CHANNEL && num_bytes &&
+		    !num_handles) {
+			msg = vsysmem_rxmsg_from_wire(sdev, ev + 1,
+						      len - sizeof(*ev),
+						      num_bytes, 0);
+			if (msg)
+				vsysmem_channel_queue(obj, msg);
+		}
+		vsysmem_peer_closed(obj, ev->status);
+		break;
+	default:
+		dev_warn_ratelimited(&sdev->vdev->dev, "unknown event %u\n",
+				     ev->type);
+		break;
+	}
+	if (obj)
+		vsysmem_object_put(obj);
+}
+
+static void vsysmem_ev_work(struct work_struct *work)
+{
+	struct vsysmem_device *sdev =
+		container_of(work, struct vsysmem_device, ev_work);
+	unsigned long flags;
+	unsigned int len;
+	void *buf;
+	bool notify;
+
+	for (;;) {
+		spin_lock_irqsave(&sdev->vq_lock, flags);
+		buf = sdev->dead ? NULL : virtqueue_get_buf(sdev->evq, &len);
+		spin_unlock_irqrestore(&sdev->vq_lock, flags);
+		if (!buf)
+			break;
+		vsysmem_handle_event(sdev, buf,
+				     min_t(u32, len, sdev->max_event_bytes));
+
+		spin_lock_irqsave(&sdev->vq_lock, flags);
+		notify = false;
+		if (!sdev->dead && !vsysmem_post_event_buf(sdev, buf)) {
+			notify = virtqueue_kick_prepare(sdev->evq);
+			buf = NULL;
+		}
+		spin_unlock_irqrestore(&sdev->vq_lock, flags);
+		kfree(buf);
+		if (notify)
+			virtqueue_notify(sdev->evq);
+	}
+}
+
+static void vsysmem_evq_cb(struct virtqueue *vq)
+{
+	struct vsysmem_device *sdev = vq->vdev->priv;
+
+	schedule_work(&sdev->ev_work);
+}
+
+static int vsysmem_fill_evq(struct vsysmem_device *sdev)
+{
+	unsigned long flags;
+	int i, err = 0;
+	void *buf;
+
+	for (i = 0; i < VSYSMEM_EVENT_BUFS; i++) {
+		buf = kzalloc(sdev->max_event_bytes, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		spin_lock_irqsave(&sdev->vq_lock, flags);
+		err = vsysmem_post_event_buf(sdev, buf);
+		spin_unlock_irqrestore(&sdev->vq_lock, flags);
+		if (err) {
+			kfree(buf);
+			/* A smaller ring still works. */
+			return i ? 0 : err;
+		}
+	}
+	virtqueue_kick(sdev->evq);
+	return 0;
+}
+
+static int vsysmem_find_vqs(struct vsysmem_device *sdev)
+{
+	struct virtqueue *vqs[VIRTIO_SYSMEM_VQ_MAX];
+	int err;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	struct virtqueue_info info[VIRTIO_SYSMEM_VQ_MAX] = {
+		[VIRTIO_SYSMEM_VQ_REQUEST] = { "request", vsysmem_reqq_cb },
+		[VIRTIO_SYSMEM_VQ_EVENT] = { "event", vsysmem_evq_cb },
+	};
+
+	err = virtio_find_vqs(sdev->vdev, VIRTIO_SYSMEM_VQ_MAX, vqs, info,
+			      NULL);
+#else
+	vq_callback_t *cbs[VIRTIO_SYSMEM_VQ_MAX] = {
+		[VIRTIO_SYSMEM_VQ_REQUEST] = vsysmem_reqq_cb,
+		[VIRTIO_SYSMEM_VQ_EVENT] = vsysmem_evq_cb,
+	};
+	static const char * const names[VIRTIO_SYSMEM_VQ_MAX] = {
+		[VIRTIO_SYSMEM_VQ_REQUEST] = "request",
+		[VIRTIO_SYSMEM_VQ_EVENT] = "event",
+	};
+
+	err = virtio_find_vqs(sdev->vdev, VIRTIO_SYSMEM_VQ_MAX, vqs, cbs,
+			      names, NULL);
+#endif
+	if (err)
+		return err;
+	sdev->reqq = vqs[VIRTIO_SYSMEM_VQ_REQUEST];
+	sdev->evq = vqs[VIRTIO_SYSMEM_VQ_EVENT];
+	return 0;
+}
+
+static int vsysmem_read_config(struct vsysmem_device *sdev)
+{
+	struct virtio_device *vdev = sdev->vdev;
+	u32 wire_max;
+
+	virtio_cread_le(vdev, struct virtio_sysmem_config, region_size,
+			&sdev->region_size);
+	virtio_cread_le(vdev, struct virtio_sysmem_config, max_msg_bytes,
+			&sdev->max_msg_bytes);
+	virtio_cread_le(vdev, struct virtio_sysmem_config, max_msg_handles,
+			&sdev->max_msg_handles);
+	virtio_cread_le(vdev, struct virtio_sysmem_config, max_event_bytes,
+			&sdev->max_event_bytes);
+	virtio_cread_le(vdev, struct virtio_sysmem_config, max_objects,
+			&sdev->max_objects);
+
+	if (sdev->max_msg_bytes < VSYSMEM_FIDL_HDR_BYTES) {
+		dev_err(&vdev->dev, "max_msg_bytes %u too small\n",
+			sdev->max_msg_bytes);
+		return -EINVAL;
+	}
+	sdev->max_msg_bytes = min_t(u32, sdev->max_msg_bytes,
+				    VIRTIO_SYSMEM_MAX_MSG_BYTES);
+	sdev->max_msg_handles = min_t(u32, sdev->max_msg_handles,
+				      VIRTIO_SYSMEM_MAX_MSG_HANDLES);
+	wire_max = sizeof(struct virtio_sysmem_event) + sdev->max_msg_bytes +
+		   sdev->max_msg_handles * sizeof(struct virtio_sysmem_handle);
+	if (sdev->max_event_bytes < sizeof(struct virtio_sysmem_event) ||
+	    sdev->max_event_bytes > wire_max) {
+		dev_err(&vdev->dev, "max_event_bytes %u outside [%zu, %u]\n",
+			sdev->max_event_bytes,
+			sizeof(struct virtio_sysmem_event), wire_max);
+		return -EINVAL;
+	}
+	if (virtio_has_feature(vdev, VIRTIO_SYSMEM_F_V1))
+		sdev->features |= VSYSMEM_FEATURE_V1;
+	if (virtio_has_feature(vdev, VIRTIO_SYSMEM_F_SECURE_HEAP))
+		sdev->features |= VSYSMEM_FEATURE_SECURE_HEAP;
+	return 0;
+}
+
+static int vsysmem_map_region(struct vsysmem_device *sdev)
+{
+	struct virtio_device *vdev = sdev->vdev;
+	struct virtio_shm_region region;
+
+	if (!virtio_get_shm_region(vdev, &region, VIRTIO_SYSMEM_SHM_BUFFERS)) {
+		dev_err(&vdev->dev, "no shared memory region %u\n",
+			VIRTIO_SYSMEM_SHM_BUFFERS);
+		return -ENODEV;
+	}
+	if (!devm_request_mem_region(&vdev->dev, region.addr, region.len,
+				     dev_name(&vdev->dev))) {
+		dev_err(&vdev->dev, "region %pa+%#llx busy\n", &region.addr,
+			region.len);
+		return -EBUSY;
+	}
+	if (region.len < sdev->region_size)
+		dev_warn(&vdev->dev,
+			 "region is %#llx bytes, config says %#llx\n",
+			 region.len, sdev->region_size);
+	sdev->shm_addr = region.addr;
+	sdev->shm_len = region.len;
+	return 0;
+}
+
+static int vsysmem_probe(struct virtio_device *vdev)
+{
+	struct vsysmem_device *sdev;
+	int err;
+
+	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
+	if (!sdev)
+		return -ENOMEM;
+	kref_init(&sdev->kref);
+	sdev->vdev = vdev;
+	spin_lock_init(&sdev->vq_lock);
+	spin_lock_init(&sdev->pair_lock);
+	init_waitqueue_head(&sdev->reqq_space);
+	INIT_WORK(&sdev->req_work, vsysmem_req_work);
+	INIT_WORK(&sdev->ev_work, vsysmem_ev_work);
+	xa_init_flags(&sdev->objects, XA_FLAGS_ALLOC1);
+	atomic_set(&sdev->next_txid, 0);
+	vdev->priv = sdev;
+
+	err = vsysmem_read_config(sdev);
+	if (err)
+		goto err_free;
+	err = vsysmem_map_region(sdev);
+	if (err)
+		goto err_free;
+	err = vsysmem_find_vqs(sdev);
+	if (err)
+		goto err_free;
+
+	virtio_device_ready(vdev);
+	err = vsysmem_fill_evq(sdev);
+	if (err)
+		goto err_reset;
+
+	mutex_lock(&vsysmem_devices_lock);
+	sdev->index = idr_alloc(&vsysmem_devices, sdev, 0, 0, GFP_KERNEL);
+	mutex_unlock(&vsysmem_devices_lock);
+	if (sdev->index < 0) {
+		err = sdev->index;
+		goto err_reset;
+	}
+	snprintf(sdev->name, sizeof(sdev->name), "vsysmem%d", sdev->index);
+	vsysmem_misc_init(sdev);
+	err = misc_register(&sdev->misc);
+	if (err)
+		goto err_idr;
+	sdev->misc_registered = true;
+
+	dev_info(&vdev->dev, "/dev/%s: region %#llx bytes at %pa%s\n",
+		 sdev->name, sdev->shm_len, &sdev->shm_addr,
+		 sdev->features & VSYSMEM_FEATURE_V1 ? ", v1" : "");
+	return 0;
+
+err_idr:
+	mutex_lock(&vsysmem_devices_lock);
+	idr_remove(&vsysmem_devices, sdev->index);
+	mutex_unlock(&vsysmem_devices_lock);
+err_reset:
+	virtio_reset_device(vdev);
+	sdev->dead = true;
+	cancel_work_sync(&sdev->req_work);
+	cancel_work_sync(&sdev->ev_work);
+	while (1) {
+		void *buf = virtqueue_detach_unused_buf(sdev->evq);
+
+		if (!buf)
+			break;
+		kfree(buf);
+	}
+	vdev->config->del_vqs(vdev);
+err_free:
+	vdev->priv = NULL;
+	kref_put(&sdev->kref, vsysmem_device_release);
+	return err;
+}
+
+static void vsysmem_remove(struct virtio_device *vdev)
+{
+	struct vsysmem_device *sdev = vdev->priv;
+	struct vsysmem_object *obj;
+	struct vsysmem_req *req;
+	unsigned long flags, id;
+	void *buf;
+
+	/* No new users; open fds see -ENODEV from now on. */
+	misc_deregister(&sdev->misc);
+	mutex_lock(&vsysmem_devices_lock);
+	idr_remove(&vsysmem_devices, sdev->index);
+	mutex_unlock(&vsysmem_devices_lock);
+
+	virtio_reset_device(vdev);
+	spin_lock_irqsave(&sdev->vq_lock, flags);
+	sdev->dead = true;
+	spin_unlock_irqrestore(&sdev->vq_lock, flags);
+	wake_up_all(&sdev->reqq_space);
+	cancel_work_sync(&sdev->req_work);
+	cancel_work_sync(&sdev->ev_work);
+
+	while ((req = virtqueue_detach_unused_buf(sdev->reqq))) {
+		atomic_dec(&sdev->num_pending);
+		req->err = -ENODEV;
+		req->used_len = 0;
+		vsysmem_req_done(req);
+	}
+	while ((buf = virtqueue_detach_unused_buf(sdev->evq)))
+		kfree(buf);
+	vdev->config->del_vqs(vdev);
+
+	/* Whatever the guest still holds is now peer-closed. */
+	xa_for_each(&sdev->objects, id, obj) {
+		if (kref_get_unless_zero(&obj->kref)) {
+			vsysmem_peer_closed(obj, VIRTIO_SYSMEM_S_PEER_CLOSED);
+			vsysmem_object_put(obj);
+		}
+	}
+	vdev->priv = NULL;
+	kref_put(&sdev->kref, vsysmem_device_release);
+}
+
+/**
+ * vsysmem_device_get() - find a virtio-sysmem device
+ * @index: N of /dev/vsysmemN
+ *
+ * Return: the device with a reference the caller drops with
+ * vsysmem_device_put(), or NULL if there is no such device.
+ */
+struct vsysmem_device *vsysmem_device_get(unsigned int index)
+{
+	struct vsysmem_device *sdev;
+
+	mutex_lock(&vsysmem_devices_lock);
+	sdev = idr_find(&vsysmem_devices, index);
+	if (sdev)
+		kref_get(&sdev->kref);
+	mutex_unlock(&vsysmem_devices_lock);
+	return sdev;
+}
+EXPORT_SYMBOL_GPL(vsysmem_device_get);
+
+/**
+ * vsysmem_device_put() - drop a reference from vsysmem_device_get()
+ * @sdev: the device
+ */
+void vsysmem_device_put(struct vsysmem_device *sdev)
+{
+	kref_put(&sdev->kref, vsysmem_device_release);
+}
+EXPORT_SYMBOL_GPL(vsysmem_device_put);
+
+static const struct virtio_device_id vsysmem_id_table[] = {
+	{ VIRTIO_ID_SYSMEM, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+MODULE_DEVICE_TABLE(virtio, vsysmem_id_table);
+
+static unsigned int vsysmem_features[] = {
+	VIRTIO_SYSMEM_F_V1,
+	VIRTIO_SYSMEM_F_SECURE_HEAP,
+};
+
+static struct virtio_driver vsysmem_driver = {
+	.driver.name = KBUILD_MODNAME,
+	.driver.owner = THIS_MODULE,
+	.id_table = vsysmem_id_table,
+	.feature_table = vsysmem_features,
+	.feature_table_size = ARRAY_SIZE(vsysmem_features),
+	.probe = vsysmem_probe,
+	.remove = vsysmem_remove,
+};
+
+static int __init vsysmem_init(void)
+{
+	return register_virtio_driver(&vsysmem_driver);
+}
+
+static void __exit vsysmem_exit(void)
+{
+	unregister_virtio_driver(&vsysmem_driver);
+	idr_destroy(&vsysmem_devices);
+}
+
+module_init(vsysmem_init);
+module_exit(vsysmem_exit);
+
+MODULE_DESCRIPTION("virtio-sysmem: Fuchsia sysmem buffer allocation over virtio");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

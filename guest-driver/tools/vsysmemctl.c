@@ -1,0 +1,419 @@
+/*
+ * vsysmemctl: use a virtio-sysmem device from the guest shell.
+ *
+ *   vsysmemctl info
+ *   vsysmemctl alloc [--count N] [--size BYTES]
+ *   vsysmemctl negotiate [--participants N] [--count N] [--size BYTES]
+ *                        [--rounds N]
+ *   vsysmemctl demo
+ *
+ * Sizes take K/M/G suffixes.  Errors are printed by name; the exit status
+ * is 0 on success, 1 on a failed operation, 2 on a usage error.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libvsysmem.h"
+
+static unsigned int opt_dev;
+
+static int fail(const char *what, int err)
+{
+    fprintf(stderr, "vsysmemctl: %s: %s\n", what, vsm_strerror(err));
+    return 1;
+}
+
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    uint64_t v = strtoull(s, &end, 0);
+
+    switch (*end) {
+    case 'G': case 'g': v <<= 10; /* fall through */
+    case 'M': case 'm': v <<= 10; /* fall through */
+    case 'K': case 'k': v <<= 10; break;
+    default: break;
+    }
+    return v;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int open_dev(int *dev, int *alloc)
+{
+    *dev = vsm_open(opt_dev);
+    if (*dev < 0) {
+        return fail("open /dev/vsysmem", *dev);
+    }
+    *alloc = vsm_connect(*dev, VSYSMEM_PROTOCOL_SYSMEM2);
+    if (*alloc < 0) {
+        return fail("connect to the sysmem2 Allocator", *alloc);
+    }
+    return 0;
+}
+
+static const char *domain_name(uint32_t d)
+{
+    switch (d) {
+    case SYSMEM2_COHERENCY_DOMAIN_CPU: return "CPU";
+    case SYSMEM2_COHERENCY_DOMAIN_RAM: return "RAM";
+    case SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE: return "INACCESSIBLE";
+    default: return "?";
+    }
+}
+
+static void print_info(const char *who, int dev,
+                       const sysmem2_buffer_collection_info_t *info)
+{
+    const sysmem2_buffer_memory_settings_t *bs = &info->settings.buffer_settings;
+    const sysmem2_image_format_constraints_t *ifc =
+        &info->settings.image_format_constraints;
+
+    printf("%s: %u buffers of %" PRIu64 " bytes, %s domain, heap %s\n", who,
+           info->buffers_count, bs->size_bytes,
+           domain_name(bs->coherency_domain),
+           bs->has_heap && bs->heap.has_heap_type ? bs->heap.heap_type : "?");
+    if (info->settings.has_image_format_constraints) {
+        printf("%s: image: pixel format %u, min size %ux%u, "
+               "bytes per row divisor %u, min bytes per row %u\n", who,
+               ifc->pixel_format, ifc->min_size.width, ifc->min_size.height,
+               ifc->bytes_per_row_divisor, ifc->min_bytes_per_row);
+    }
+    for (uint32_t i = 0; i < info->buffers_count; i++) {
+        struct vsysmem_buffer_info bi;
+
+        if (vsm_buffer_info(dev, (int)info->buffers[i].vmo, &bi) == 0) {
+            printf("%s:   buffer %u: id %#x offset %#" PRIx64 " size %"
+                   PRIu64 " rights %#x%s\n", who, i, bi.id,
+                   (uint64_t)bi.offset, (uint64_t)bi.size, bi.rights,
+                   bi.flags & VSYSMEM_BUFFER_CPU_CACHED ? " cached" : "");
+        }
+    }
+}
+
+static int cmd_info(void)
+{
+    struct vsysmem_info info;
+    int dev = vsm_open(opt_dev), ret;
+
+    if (dev < 0) {
+        return fail("open /dev/vsysmem", dev);
+    }
+    ret = vsm_info(dev, &info);
+    if (ret) {
+        return fail("GET_INFO", ret);
+    }
+    printf("/dev/vsysmem%u: uapi v%u\n", opt_dev, info.version);
+    printf("  region:        %" PRIu64 " MiB\n", (uint64_t)info.region_size >> 20);
+    printf("  messages:      %u bytes, %u handles max\n", info.max_msg_bytes,
+           info.max_msg_handles);
+    printf("  protocols:     fuchsia.sysmem2%s%s\n",
+           info.features & VSYSMEM_FEATURE_V1 ? ", fuchsia.sysmem (v1)" : "",
+           info.features & VSYSMEM_FEATURE_SECURE_HEAP ? ", secure heap" : "");
+    printf("  guest holds:   %u channels, %u buffers, %u event pairs\n",
+           info.num_channels, info.num_buffers, info.num_eventpairs);
+    printf("  traffic:       %" PRIu64 " requests, %" PRIu64 " events, %u pending\n",
+           (uint64_t)info.requests, (uint64_t)info.events, info.num_pending);
+    return 0;
+}
+
+static int participate(int dev, int alloc, int token, const char *name,
+                       const sysmem2_buffer_collection_constraints_t *c,
+                       sysmem2_buffer_collection_info_t *info, int *collection)
+{
+    int col, ret;
+
+    col = vsm2_bind_shared_collection(alloc, token);
+    if (col < 0) {
+        return fail("BindSharedCollection", col);
+    }
+    vsm2_set_name(col, 100, name);
+    ret = vsm2_set_constraints(col, c);
+    if (ret) {
+        close(col);
+        return fail("SetConstraints", ret);
+    }
+    ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    if (ret) {
+        close(col);
+        return fail("WaitForAllBuffersAllocated", ret);
+    }
+    (void)dev;
+    *collection = col;
+    return 0;
+}
+
+static int cmd_alloc(uint32_t count, uint64_t size)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    int dev, alloc, col, ret;
+
+    if (!c || !info) {
+        return fail("alloc", -ENOMEM);
+    }
+    if (open_dev(&dev, &alloc)) {
+        return 1;
+    }
+    col = vsm2_allocate_non_shared_collection(alloc);
+    if (col < 0) {
+        return fail("AllocateNonSharedCollection", col);
+    }
+    vsm2_constraints_cpu(c, count, size, true);
+    ret = vsm2_set_constraints(col, c);
+    if (ret) {
+        return fail("SetConstraints", ret);
+    }
+    ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    if (ret) {
+        return fail("WaitForAllBuffersAllocated", ret);
+    }
+    print_info("alloc", dev, info);
+    vsm2_release(col);
+    vsm2_info_close_handles(info);
+    return 0;
+}
+
+static int send_fd(int sock, int fd)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+    char byte = 'T';
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+    };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+static int recv_fd(int sock)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+    char byte;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+    };
+    struct cmsghdr *cm;
+    int fd;
+
+    if (recvmsg(sock, &msg, 0) != 1) {
+        return -EPIPE;
+    }
+    cm = CMSG_FIRSTHDR(&msg);
+    if (!cm || cm->cmsg_type != SCM_RIGHTS) {
+        return -EPROTO;
+    }
+    memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    return fd;
+}
+
+/*
+ * One negotiation: this process allocates the token, duplicates one per
+ * child and sends them over UNIX sockets; every participant binds, sets
+ * constraints and waits.  Returns the latency seen by the parent.
+ */
+static int negotiate_once(int dev, int alloc, unsigned int participants,
+                          uint32_t count, uint64_t size, bool verbose,
+                          uint64_t *latency_ns)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    pid_t pids[64];
+    int token, col, ret = 0, status;
+    uint64_t t0 = now_ns();
+
+    if (!c || !info || participants < 1 || participants > 64) {
+        return fail("negotiate", -EINVAL);
+    }
+    token = vsm2_allocate_shared_collection(alloc);
+    if (token < 0) {
+        return fail("AllocateSharedCollection", token);
+    }
+    for (unsigned int i = 1; i < participants; i++) {
+        int sv[2], dup;
+
+        dup = vsm2_duplicate(token, 0xffffffffu);
+        if (dup < 0) {
+            return fail("Duplicate", dup);
+        }
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+            return fail("socketpair", -errno);
+        }
+        pids[i] = fork();
+        if (pids[i] == 0) {
+            int ctoken, calloc_, ccol;
+            char name[32];
+
+            close(sv[0]);
+            close(dup);
+            close(token);
+            ctoken = recv_fd(sv[1]);
+            if (ctoken < 0) {
+                _exit(fail("receive token", ctoken));
+            }
+            calloc_ = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+            if (calloc_ < 0) {
+                _exit(fail("connect", calloc_));
+            }
+            snprintf(name, sizeof(name), "participant-%u", i);
+            vsm2_constraints_cpu(c, count, size, false);
+            if (participate(dev, calloc_, ctoken, name, c, info, &ccol)) {
+                _exit(1);
+            }
+            if (verbose) {
+                print_info(name, dev, info);
+            }
+            vsm2_release(ccol);
+            vsm2_info_close_handles(info);
+            _exit(0);
+        }
+        close(sv[1]);
+        ret = send_fd(sv[0], dup);
+        close(dup);
+        close(sv[0]);
+        if (ret) {
+            return fail("send token", ret);
+        }
+    }
+    vsm2_constraints_cpu(c, count, size, true);
+    if (participate(dev, alloc, token, "participant-0", c, info, &col)) {
+        ret = 1;
+    } else {
+        *latency_ns = now_ns() - t0;
+        if (verbose) {
+            print_info("participant-0", dev, info);
+        }
+        vsm2_release(col);
+        vsm2_info_close_handles(info);
+        close(col);
+    }
+    for (unsigned int i = 1; i < participants; i++) {
+        if (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status)) {
+            ret = 1;
+        }
+    }
+    free(c);
+    free(info);
+    return ret;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int cmd_negotiate(unsigned int participants, uint32_t count,
+                         uint64_t size, unsigned int rounds)
+{
+    uint64_t *lat = calloc(rounds ? rounds : 1, sizeof(*lat));
+    int dev, alloc;
+
+    if (open_dev(&dev, &alloc) || !lat) {
+        return 1;
+    }
+    for (unsigned int r = 0; r < rounds; r++) {
+        if (negotiate_once(dev, alloc, participants, count, size, r == 0,
+                           &lat[r])) {
+            return 1;
+        }
+    }
+    qsort(lat, rounds, sizeof(*lat), cmp_u64);
+    printf("negotiate: %u participants, %u rounds: median %.2f ms, "
+           "min %.2f ms, max %.2f ms\n", participants, rounds,
+           lat[rounds / 2] / 1e6, lat[0] / 1e6, lat[rounds - 1] / 1e6);
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vsysmemctl [-d N] info\n"
+            "       vsysmemctl [-d N] alloc [--count N] [--size BYTES]\n"
+            "       vsysmemctl [-d N] negotiate [--participants N] [--count N]\n"
+            "                  [--size BYTES] [--rounds N]\n"
+            "       vsysmemctl [-d N] demo\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "count", required_argument, NULL, 'c' },
+        { "size", required_argument, NULL, 's' },
+        { "participants", required_argument, NULL, 'p' },
+        { "rounds", required_argument, NULL, 'r' },
+        { "device", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { 0 },
+    };
+    unsigned int participants = 2, rounds = 1;
+    uint32_t count = 2;
+    uint64_t size = 1 << 20;
+    const char *cmd;
+    int o;
+
+    while ((o = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd': opt_dev = (unsigned int)strtoul(optarg, NULL, 0); break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    cmd = argv[optind];
+    optind++;
+    while ((o = getopt_long(argc, argv, "c:s:p:r:", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c': count = (uint32_t)strtoul(optarg, NULL, 0); break;
+        case 's': size = parse_size(optarg); break;
+        case 'p': participants = (unsigned int)strtoul(optarg, NULL, 0); break;
+        case 'r': rounds = (unsigned int)strtoul(optarg, NULL, 0); break;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!strcmp(cmd, "info")) {
+        return cmd_info();
+    } else if (!strcmp(cmd, "alloc")) {
+        return cmd_alloc(count, size);
+    } else if (!strcmp(cmd, "negotiate")) {
+        if (!rounds || !participants || participants > 64) {
+            usage(stderr);
+            return 2;
+        }
+        return cmd_negotiate(participants, count, size, rounds);
+    } else if (!strcmp(cmd, "demo")) {
+        return cmd_negotiate(2, 2, 1 << 20, 1);
+    }
+    fprintf(stderr, "vsysmemctl: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

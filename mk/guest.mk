@@ -1,0 +1,131 @@
+# The guest side (guest-driver/, tests/guest/): the Linux module, libvsysmem,
+# vsysmemctl, the guest test programs, the initramfs and the booted-guest
+# test runners.  Everything lands under $(BUILD)/guest/.
+#
+#   make guest            module + library + tools + initramfs
+#   make guest-module     just virtio_sysmem.ko (and the example participant)
+#   make guest-check      boot the guest and run every guest test
+#   make run-guest-demo   boot the guest and show a two-process negotiation
+#
+# Appends to GUEST_TESTS: one runner script per guest test program; each
+# boots the guest under build/qemu-system-x86_64 and prints the program's
+# TAP (run-tests.sh counts it).
+
+GUEST_KVER ?= $(patsubst /boot/vmlinuz-%,%,$(lastword $(sort $(wildcard /boot/vmlinuz-*))))
+GUEST_KERNEL ?= /boot/vmlinuz-$(GUEST_KVER)
+GUEST_KDIR ?= /usr/src/linux-headers-$(GUEST_KVER)
+GUEST_MODDIR ?= /lib/modules/$(GUEST_KVER)
+GUEST_QEMU ?= $(BUILD)/qemu-system-x86_64
+
+GB := $(BUILD)/guest
+GSRC := $(srcdir)/guest-driver
+GUEST_CODEC_SRCS := $(or $(CODEC_SRCS),$(wildcard $(srcdir)/codec/*.c))
+GUEST_CODEC_HDRS := $(wildcard $(srcdir)/include/sysmem/*.h $(srcdir)/codec/*.h)
+
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers -I$(GSRC)/include/uapi -I$(GSRC)/lib \
+	-I$(srcdir)/include -I$(srcdir)/codec
+GUEST_LIB_HDRS := $(GSRC)/lib/libvsysmem.h $(GSRC)/include/uapi/linux/vsysmem.h \
+	$(GUEST_CODEC_HDRS)
+
+# ---- Kernel modules ------------------------------------------------------
+# Kbuild builds in place, so the build directory holds symlinks to the
+# sources; VSYSMEM_SRCDIR tells Kbuild where the include directories are.
+GUEST_MOD_SRCS := $(wildcard $(GSRC)/linux/*.c $(GSRC)/linux/*.h) \
+	$(GSRC)/linux/Kbuild $(GSRC)/include/linux/vsysmem.h \
+	$(GSRC)/include/uapi/linux/vsysmem.h \
+	$(srcdir)/include/standard-headers/linux/virtio_sysmem.h
+GUEST_KO := $(GB)/linux/virtio_sysmem.ko
+
+$(GUEST_KO): $(GUEST_MOD_SRCS)
+	@mkdir -p $(GB)/linux
+	$(Q)ln -sf $(GSRC)/linux/Kbuild $(GSRC)/linux/*.c $(GSRC)/linux/*.h $(GB)/linux/
+	$(Q)$(MAKE) -C $(GUEST_KDIR) M=$(abspath $(GB)/linux) \
+		VSYSMEM_SRCDIR=$(GSRC)/linux W=1 modules
+
+GUEST_EXAMPLE_KO := $(GB)/example/vsysmem_example.ko
+GUEST_EXAMPLE_SRCS := $(wildcard $(GSRC)/example/*.c $(GSRC)/example/Kbuild)
+
+$(GUEST_EXAMPLE_KO): $(GUEST_EXAMPLE_SRCS) $(GUEST_KO) $(GUEST_CODEC_SRCS) $(GUEST_CODEC_HDRS)
+	@mkdir -p $(GB)/example
+	$(Q)ln -sf $(GSRC)/example/Kbuild $(GSRC)/example/*.c $(GB)/example/
+	$(Q)ln -sf $(GUEST_CODEC_SRCS) $(GB)/example/
+	$(Q)$(MAKE) -C $(GUEST_KDIR) M=$(abspath $(GB)/example) \
+		VSYSMEM_SRCDIR=$(GSRC)/example VSYSMEM_TOPDIR=$(srcdir) \
+		VSYSMEM_CODEC_OBJS="$(notdir $(GUEST_CODEC_SRCS:.c=.o))" \
+		KBUILD_EXTRA_SYMBOLS=$(abspath $(GB)/linux/Module.symvers) modules
+
+guest-module: $(GUEST_KO) $(if $(GUEST_EXAMPLE_SRCS),$(GUEST_EXAMPLE_KO))
+
+# ---- libvsysmem ------------------------------------------------------------
+GUEST_LIB_SRCS := $(GSRC)/lib/vsysmem.c $(GUEST_CODEC_SRCS)
+GUEST_LIB_OBJS := $(patsubst %.c,$(GB)/lib/obj/%.o,$(notdir $(GUEST_LIB_SRCS)))
+GUEST_LIB_A := $(GB)/lib/libvsysmem.a
+GUEST_LIB_SO := $(GB)/lib/libvsysmem.so.1
+GUEST_LIB_PC := $(GB)/lib/pkgconfig/libvsysmem.pc
+
+vpath %.c $(GSRC)/lib $(srcdir)/codec
+
+$(GB)/lib/obj/%.o: %.c $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_CFLAGS) -fPIC -c -o $@ $<
+
+$(GUEST_LIB_A): $(GUEST_LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(GUEST_LIB_SO): $(GUEST_LIB_OBJS)
+	$(Q)$(CC) -shared -Wl,-soname,libvsysmem.so.1 -o $@ $^
+	$(Q)ln -sf libvsysmem.so.1 $(GB)/lib/libvsysmem.so
+
+$(GUEST_LIB_PC): $(GSRC)/lib/libvsysmem.pc.in
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@prefix@|$(abspath $(GB))|' -e 's|@srcdir@|$(srcdir)|' $< > $@
+
+guest-lib: $(GUEST_LIB_A) $(GUEST_LIB_SO) $(GUEST_LIB_PC)
+
+# ---- vsysmemctl and the guest test programs (static: the initramfs has no
+# libc) ----------------------------------------------------------------------
+GUEST_CTL := $(GB)/tools/vsysmemctl
+
+$(GUEST_CTL): $(GSRC)/tools/vsysmemctl.c $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_A)
+
+GUEST_TEST_NAMES := $(patsubst $(srcdir)/tests/guest/%.c,%,$(wildcard $(srcdir)/tests/guest/test-*.c))
+GUEST_TEST_BINS := $(addprefix $(GB)/tests/,$(GUEST_TEST_NAMES))
+
+$(GB)/tests/%: $(srcdir)/tests/guest/%.c $(srcdir)/tests/guest/tap.h $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_A)
+
+# ---- initramfs and runners -----------------------------------------------
+GUEST_INITRAMFS := $(GB)/initramfs.cpio.gz
+GUEST_MODULES := $(GUEST_KO) $(if $(GUEST_EXAMPLE_SRCS),$(GUEST_EXAMPLE_KO))
+
+$(GUEST_INITRAMFS): $(srcdir)/scripts/mkinitramfs.sh $(GUEST_MODULES) $(GUEST_CTL) $(GUEST_TEST_BINS)
+	$(Q)$(srcdir)/scripts/mkinitramfs.sh -o $@ -k $(GUEST_KVER) -m $(GUEST_MODDIR) \
+		$(addprefix -M ,$(GUEST_MODULES)) $(addprefix -b ,$(GUEST_CTL) $(GUEST_TEST_BINS))
+
+guest: guest-module guest-lib $(GUEST_CTL) $(GUEST_TEST_BINS) $(GUEST_INITRAMFS)
+
+# One runner per test program.  The name contains "--tap" so that
+# run-tests.sh counts the TAP lines the guest prints.
+define guest_runner
+$(GB)/run-$(1).sh: $(GUEST_INITRAMFS) $(srcdir)/scripts/run-guest.sh $(srcdir)/mk/guest.mk
+	@printf '%s\n' '#!/bin/sh' \
+	  '# Boots the guest and runs $(1); accepts and ignores --tap.' \
+	  'exec $(srcdir)/scripts/run-guest.sh -q $(abspath $(GUEST_QEMU)) -k $(GUEST_KERNEL) -i $(abspath $(GUEST_INITRAMFS)) -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
+	@chmod +x $$@
+GUEST_TESTS += $(GB)/run-$(1).sh
+endef
+GUEST_TESTS ?=
+$(foreach t,$(GUEST_TEST_NAMES),$(eval $(call guest_runner,$(t))))
+
+guest-check: guest $(GUEST_TESTS)
+	$(srcdir)/scripts/run-tests.sh $(GUEST_TESTS)
+
+run-guest-demo: guest
+	$(srcdir)/scripts/run-guest.sh -q $(GUEST_QEMU) -k $(GUEST_KERNEL) \
+		-i $(GUEST_INITRAMFS) -c "vsysmemctl info && vsysmemctl demo"
+
+.PHONY: guest guest-module guest-lib guest-check run-guest-demo

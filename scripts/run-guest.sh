@@ -1,0 +1,88 @@
+#!/bin/sh
+# Boot a Linux guest with -device virtio-sysmem, run a command in it, print
+# the guest's console output and exit with the command's status.
+#
+# usage: scripts/run-guest.sh -i INITRAMFS [-k KERNEL] [-q QEMU]
+#            [-c 'command'] [-d 'device options'] [-o 'qemu args'] [-t SECS]
+#   -i  initramfs from scripts/mkinitramfs.sh
+#   -k  guest kernel (default: newest /boot/vmlinuz-*)
+#   -q  QEMU binary (default: build/qemu-system-x86_64)
+#   -c  shell command run in the guest as /run.sh (default: true)
+#   -d  extra options for -device virtio-sysmem (e.g. ",memdev=mem0")
+#   -o  extra QEMU arguments (e.g. an -object for a memdev)
+#   -t  timeout in seconds (default: $VSYSMEM_TIMEOUT or 300)
+#
+# TCG by default (KVM hangs on some hosts); VSYSMEM_KVM=1 uses KVM.
+# Exit status: the guest command's, 124 on timeout, 125 if the guest never
+# reported one (crash, panic).
+set -u
+
+initrd=""
+kernel=""
+qemu=${QEMU:-build/qemu-system-x86_64}
+cmd="true"
+devopts=""
+qemuopts=""
+timeout_s=${VSYSMEM_TIMEOUT:-300}
+while getopts "i:k:q:c:d:o:t:" opt; do
+    case "$opt" in
+    i) initrd=$OPTARG ;;
+    k) kernel=$OPTARG ;;
+    q) qemu=$OPTARG ;;
+    c) cmd=$OPTARG ;;
+    d) devopts=$OPTARG ;;
+    o) qemuopts=$OPTARG ;;
+    t) timeout_s=$OPTARG ;;
+    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    esac
+done
+[ -n "$initrd" ] && [ -f "$initrd" ] || { echo "run-guest: -i INITRAMFS missing" >&2; exit 2; }
+[ -x "$qemu" ] || { echo "run-guest: no QEMU at $qemu (make qemu)" >&2; exit 2; }
+if [ -z "$kernel" ]; then
+    kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+fi
+[ -n "$kernel" ] && [ -r "$kernel" ] || { echo "run-guest: no readable guest kernel" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The command goes in as a second cpio archive: the kernel unpacks
+# concatenated archives in order, so /run.sh lands beside the base image.
+mkdir -p "$tmp/root"
+printf '#!/bin/sh\n%s\n' "$cmd" > "$tmp/root/run.sh"
+chmod +x "$tmp/root/run.sh"
+(cd "$tmp/root" && echo run.sh | cpio -o -H newc --quiet) | gzip -1 > "$tmp/run.cpio.gz"
+cat "$initrd" "$tmp/run.cpio.gz" > "$tmp/initrd.img"
+
+accel="-accel tcg"
+if [ "${VSYSMEM_KVM:-0}" = 1 ]; then
+    accel="-accel kvm -cpu host"
+fi
+# Firmware: the build tree's bundle, else the system's.
+fw=""
+for d in /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu; do
+    [ -d "$d" ] && fw="$fw -L $d"
+done
+
+start=$(date +%s.%N)
+# shellcheck disable=SC2086
+timeout "$timeout_s" "$qemu" -M q35 $accel -m 512M -smp 1 -nographic \
+    -no-reboot -nodefaults -serial stdio $fw \
+    -kernel "$kernel" -initrd "$tmp/initrd.img" \
+    -append "console=ttyS0 panic=-1 loglevel=4 quiet" \
+    $qemuopts -device "virtio-sysmem$devopts" </dev/null >"$tmp/console" 2>&1
+rc=$?
+end=$(date +%s.%N)
+tr -d '\r' < "$tmp/console"
+awk -v a="$start" -v b="$end" 'BEGIN { printf "# guest wall time: %.2f s\n", b - a }'
+
+if [ "$rc" = 124 ]; then
+    echo "run-guest: timed out after ${timeout_s}s" >&2
+    exit 124
+fi
+status=$(tr -d '\r' < "$tmp/console" | sed -n 's/^VSYSMEM-EXIT \([0-9]*\)$/\1/p' | tail -1)
+if [ -z "$status" ]; then
+    echo "run-guest: the guest reported no status (QEMU exit $rc)" >&2
+    exit 125
+fi
+exit "$status"
