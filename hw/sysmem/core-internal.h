@@ -1,0 +1,281 @@
+/*
+ * sysmem core internals: objects, the node tree, logical collections and
+ * buffers, shared by the files of hw/sysmem/.  Not part of the host API.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_SYSMEM_CORE_INTERNAL_H
+#define HW_SYSMEM_CORE_INTERNAL_H
+
+#include <glib.h>
+#include "hw/sysmem/sysmem-core.h"
+#include "hw/sysmem/constraints.h"
+#include "hw/sysmem/region.h"
+#include "sysmem/methods.h"
+
+typedef struct SysmemObject SysmemObject;
+typedef struct SysmemNode SysmemNode;
+typedef struct SysmemLogicalCollection SysmemLogicalCollection;
+typedef struct SysmemBuffer SysmemBuffer;
+typedef struct SysmemBufferSet SysmemBufferSet;
+
+typedef enum SysmemObjectKind {
+    OBJ_ALLOCATOR,      /* an Allocator channel (server end) */
+    OBJ_NODE,           /* a token / collection / group channel */
+    OBJ_BUFFER,         /* a buffer handle held by the host */
+    OBJ_TRACKER,        /* an event pair end the core holds */
+    OBJ_NODE_REF,       /* a node reference event held by the host */
+} SysmemObjectKind;
+
+typedef enum SysmemNodeKind {
+    NODE_TOKEN,
+    NODE_COLLECTION,
+    NODE_GROUP,
+} SysmemNodeKind;
+
+typedef enum SysmemErrorMode {
+    MODE_PROPAGATE,
+    MODE_PROPAGATE_BEFORE_ALLOCATION,   /* SetDispensable */
+    MODE_DO_NOT_PROPAGATE,              /* AttachToken, unselected children */
+} SysmemErrorMode;
+
+typedef enum SysmemTrackerKind {
+    TRACK_LIFETIME,     /* AttachLifetimeTracking */
+    TRACK_NODE,         /* AttachNodeTracking */
+} SysmemTrackerKind;
+
+/* Where a reply goes once it exists. */
+typedef struct SysmemPending {
+    void *cookie;
+    uint32_t txid;
+    const sysmem_method_t *method;
+} SysmemPending;
+
+struct SysmemObject {
+    uint32_t id;
+    SysmemObjectKind kind;
+    bool v1;                    /* allocator: protocol; node: v1 client */
+    /* OBJ_ALLOCATOR */
+    char *client_name;
+    uint64_t client_id;
+    /* OBJ_NODE */
+    SysmemNode *node;
+    /* OBJ_BUFFER */
+    SysmemBuffer *buffer;
+    uint32_t rights;
+    /* OBJ_TRACKER */
+    SysmemTrackerKind tracker;
+    SysmemBufferSet *set;       /* lifetime: buffers watched */
+    uint32_t buffers_remaining;
+    SysmemLogicalCollection *tracker_lc; /* lifetime: before allocation */
+    /* OBJ_NODE_REF */
+    uint64_t node_koid;
+};
+
+struct SysmemNode {
+    SysmemLogicalCollection *lc;
+    SysmemNode *parent;
+    GPtrArray *children;        /* SysmemNode*, creation order */
+    SysmemNodeKind kind;
+    SysmemObject *chan;         /* NULL once Released and closed */
+    uint64_t koid;              /* unique, for node references */
+    uint32_t rights_mask;       /* attenuation of buffer rights */
+    SysmemErrorMode mode;
+    SysmemConstraints *constraints;     /* sanitized; NULL: none */
+    sysmem2_error_t constraints_error;  /* sanitizing failed */
+    char *constraints_why;
+    bool constraints_set;       /* SetConstraints received */
+    bool released;              /* Release (v1 Close) received */
+    bool children_present;      /* group: AllChildrenPresent */
+    bool weak, weak_ok, weak_ok_for_children;
+    bool logically_allocated;
+    bool waited;                /* WaitForAllBuffersAllocated seen */
+    bool v1;
+    unsigned selected;          /* group: child index being tried */
+    char *debug_name;
+    uint64_t debug_id;
+    GQueue waits;               /* SysmemPending*: hanging gets */
+    GPtrArray *node_trackers;   /* SysmemObject* (TRACK_NODE) */
+};
+
+/* A collection's buffers, outliving the collection until the last is freed. */
+struct SysmemBufferSet {
+    SysmemCore *core;
+    uint32_t live;              /* buffers whose memory is not yet freed */
+    bool orphaned;              /* collection gone */
+    GPtrArray *trackers;        /* SysmemObject* (TRACK_LIFETIME) */
+};
+
+struct SysmemBuffer {
+    SysmemBufferSet *set;
+    uint64_t collection_id;
+    uint32_t index;
+    uint64_t offset;            /* in the region */
+    uint64_t size;              /* allocated bytes (raw_vmo_size) */
+    bool secure;
+    uint32_t refs;              /* host handles + 1 while the collection lives */
+    uint32_t cpu_flags;         /* SYSMEM_BUFFER_F_* */
+};
+
+struct SysmemLogicalCollection {
+    SysmemCore *core;
+    uint64_t id;                /* buffer_collection_id */
+    SysmemNode *root;
+    char *name;
+    uint32_t name_priority;
+    bool has_name;
+    bool allocated;             /* initial allocation done (success) */
+    bool failed;                /* initial allocation failed */
+    sysmem2_error_t error;
+    bool busy;                  /* inside maybe_allocate */
+    sysmem2_single_buffer_settings_t *settings;
+    uint32_t buffer_count;
+    SysmemBuffer **buffers;
+    SysmemBufferSet *set;
+    GPtrArray *pending_trackers; /* lifetime trackers before allocation */
+};
+
+typedef struct SysmemHeap {
+    SysmemHeapDesc desc;
+    SysmemRegion *region;
+} SysmemHeap;
+
+#define SYSMEM_HEAP_TYPE_SECURE "virtio.sysmem.heap.HEAP_TYPE.SECURE"
+
+struct SysmemCore {
+    SysmemCoreConfig cfg;
+    SysmemHostOps ops;
+    void *opaque;
+    GHashTable *objects;        /* id -> SysmemObject* */
+    GHashTable *nodes_by_koid;  /* koid -> SysmemNode* */
+    GList *collections;         /* SysmemLogicalCollection* */
+    SysmemHeap heaps[2];
+    unsigned nheaps;
+    SysmemHeapDesc heap_descs[2];
+    uint32_t next_device_id;
+    uint64_t next_koid;
+    uint64_t next_collection_id;
+    uint32_t live_buffers;
+    uint32_t buffer_handles;
+    uint64_t allocations_total;
+    uint64_t failures_total;
+    uint8_t *msg_buf;           /* encode scratch, FIDL_MAX_MSG_BYTES */
+    bool quiet;                 /* being freed: no host callbacks */
+    const SysmemPending *cur;   /* the two-way call being dispatched */
+    bool cur_done;              /* ... has been answered or queued */
+};
+
+static inline void sysmem_host_close(SysmemCore *core, uint32_t id,
+                                     int32_t status)
+{
+    if (!core->quiet) {
+        core->ops.close(core->opaque, id, status);
+    }
+}
+
+static inline void sysmem_host_reply(SysmemCore *core, void *cookie,
+                                     const uint8_t *bytes, uint32_t n,
+                                     const SysmemHandle *h, uint32_t nh)
+{
+    if (!core->quiet) {
+        core->ops.reply(core->opaque, cookie, bytes, n, h, nh);
+    }
+}
+
+/* core.c */
+void sysmem_log(SysmemCore *core, GLogLevelFlags level, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+SysmemObject *sysmem_object_lookup(SysmemCore *core, uint32_t id);
+SysmemObject *sysmem_object_new(SysmemCore *core, uint32_t id,
+                                SysmemObjectKind kind);
+uint32_t sysmem_new_device_id(SysmemCore *core);
+bool sysmem_id_available(SysmemCore *core, uint32_t id);
+void sysmem_object_free(SysmemCore *core, SysmemObject *obj);
+void sysmem_close_channel(SysmemCore *core, SysmemObject *obj, int32_t epitaph);
+void sysmem_reply(SysmemCore *core, const SysmemPending *p, const void *resp,
+                  const SysmemHandle *handles, uint32_t nh);
+void sysmem_reply_none(SysmemCore *core, const SysmemPending *p);
+/* The current call's reply is queued (hanging get). */
+void sysmem_reply_queued(SysmemCore *core, const SysmemPending *p);
+int32_t sysmem_error_to_status(sysmem2_error_t err);
+void sysmem_tracker_fire(SysmemCore *core, SysmemObject *t);
+/* buffers */
+SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
+                                  const sysmem2_buffer_memory_settings_t *bs,
+                                  uint64_t collection_id, uint32_t index);
+void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b);
+SysmemBufferSet *sysmem_buffer_set_new(SysmemCore *core);
+void sysmem_buffer_set_orphan(SysmemCore *core, SysmemBufferSet *set);
+void sysmem_buffer_set_check_trackers(SysmemCore *core, SysmemBufferSet *set);
+bool sysmem_make_buffer_handle(SysmemCore *core, SysmemBuffer *b,
+                               uint32_t rights, SysmemHandle *out);
+
+/* allocator.c */
+void sysmem_allocator_dispatch(SysmemCore *core, SysmemObject *obj,
+                               const sysmem_method_t *m,
+                               const SysmemPending *p, void *req,
+                               const SysmemHandle *handles, bool *consumed);
+
+/* node.c, token.c, collection.c, group.c */
+void sysmem_node_dispatch(SysmemCore *core, SysmemObject *obj,
+                          const sysmem_method_t *m, const SysmemPending *p,
+                          void *req, const SysmemHandle *handles,
+                          bool *consumed);
+bool sysmem_token_dispatch(SysmemCore *core, SysmemNode *node,
+                           const sysmem_method_t *m, const SysmemPending *p,
+                           void *req, const SysmemHandle *handles,
+                           bool *consumed);
+bool sysmem_collection_dispatch(SysmemCore *core, SysmemNode *node,
+                                const sysmem_method_t *m,
+                                const SysmemPending *p, void *req,
+                                const SysmemHandle *handles, bool *consumed);
+bool sysmem_group_dispatch(SysmemCore *core, SysmemNode *node,
+                           const sysmem_method_t *m, const SysmemPending *p,
+                           void *req, const SysmemHandle *handles,
+                           bool *consumed);
+/* Create a child token served on new channel id (false: bad id) */
+SysmemNode *sysmem_node_new_child(SysmemCore *core, SysmemNode *parent,
+                                  SysmemNodeKind kind, uint32_t chan_id,
+                                  uint32_t mask, bool v1);
+/*
+ * Create one child token per mask on core-chosen channel ids and answer
+ * with their client ends (DuplicateSync, group CreateChildrenSync).
+ */
+void sysmem_create_tokens_sync(SysmemCore *core, SysmemNode *parent,
+                               const SysmemPending *p, const uint32_t *masks,
+                               uint32_t count, bool v1);
+uint32_t sysmem_take_server_end(SysmemCore *core, const SysmemHandle *handles,
+                                bool *consumed, fidl_handle_t h);
+void sysmem_node_protocol_violation(SysmemCore *core, SysmemNode *node,
+                                    const char *what);
+void sysmem_collection_deliver(SysmemCore *core, SysmemNode *node,
+                               const SysmemPending *p);
+const char *sysmem_node_name(const SysmemNode *node);
+
+/* logical-collection.c */
+SysmemLogicalCollection *sysmem_lc_new(SysmemCore *core);
+SysmemNode *sysmem_node_new(SysmemLogicalCollection *lc, SysmemNode *parent,
+                            SysmemNodeKind kind);
+void sysmem_node_bind(SysmemCore *core, SysmemNode *node, SysmemObject *chan);
+/* The node's client went away (or violated the protocol). */
+void sysmem_node_fail(SysmemCore *core, SysmemNode *node, sysmem2_error_t err,
+                      bool tell_waiters, int32_t epitaph);
+/* The node's channel closed after Release: keep the node as an orphan. */
+void sysmem_node_orphan(SysmemCore *core, SysmemNode *node);
+void sysmem_lc_update(SysmemCore *core, SysmemLogicalCollection *lc);
+void sysmem_lc_destroy(SysmemCore *core, SysmemLogicalCollection *lc);
+bool sysmem_node_is_alternate(const SysmemNode *a, const SysmemNode *b);
+void sysmem_lc_set_name(SysmemLogicalCollection *lc, uint32_t prio,
+                        const char *name);
+uint32_t sysmem_node_count(const SysmemNode *n);
+
+/* v1.c */
+sysmem2_error_t sysmem_v1_constraints_to_v2(
+    const sysmem1_buffer_collection_constraints_t *in, bool has_constraints,
+    SysmemConstraints *out, GString *why);
+void sysmem_v1_info_from_v2(const sysmem2_single_buffer_settings_t *s,
+                            sysmem1_single_buffer_settings_t *out);
+int32_t sysmem_v1_status_from_error(sysmem2_error_t err);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * virtio-sysmem core: Fuchsia's sysmem as a library (glib + the FIDL codec)
+ *
+ * The core serves fuchsia.sysmem2 and fuchsia.sysmem (v1) over a transport it
+ * knows nothing about.  Its host (the virtio device, vsysmem-negotiate, the
+ * tests, the fuzzer) hands it FIDL transactional messages in the real wire
+ * format addressed to 32-bit object ids, and the core answers through the
+ * SysmemHostOps callbacks.  It never touches QEMU headers and has no global
+ * state: everything hangs off one SysmemCore.
+ *
+ * Object ids follow the device ABI: the host (guest driver) names the server
+ * ends of channels it creates and the event pair ends it passes in (ids
+ * 1..0x7fffffff); the core names what it creates itself -- buffer handles,
+ * node-reference events, the client ends of tokens returned by DuplicateSync
+ * and CreateChildrenSync -- from 0x80000000 up.
+ *
+ * Threading: none.  Call every function from one thread (the BQL in QEMU);
+ * callbacks run synchronously from inside the call that caused them.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_SYSMEM_SYSMEM_CORE_H
+#define HW_SYSMEM_SYSMEM_CORE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct SysmemCore SysmemCore;
+
+#define SYSMEM_DEVICE_ID_BIT 0x80000000u
+
+/* Values match enum virtio_sysmem_handle_type so the glue can copy them. */
+typedef enum SysmemHandleKind {
+    /*
+     * The server end of a channel the sender just created; id names it
+     * from now on.  Core to host: never (the core keeps server ends).
+     */
+    SYSMEM_HANDLE_CHANNEL_SERVER = 1,
+    /*
+     * The client end of the channel whose server end is id.  Host to core:
+     * a token being handed to BindSharedCollection (the host no longer holds
+     * it).  Core to host: a new token the core created (DuplicateSync,
+     * CreateChildrenSync); the host now holds that client end.
+     */
+    SYSMEM_HANDLE_CHANNEL_CLIENT = 2,
+    /*
+     * A buffer handle (a VMO in Zircon terms): offset/size inside the
+     * region, rights, flags.  Each participant gets its own id per buffer;
+     * the host reports the guest dropping one with sysmem_core_buffer_release.
+     */
+    SYSMEM_HANDLE_BUFFER = 3,
+    /*
+     * One end of an event pair.  Host to core: an end the host created
+     * (AttachLifetimeTracking, AttachNodeTracking) or a node reference being
+     * handed back (IsAlternateFor).  Core to host: a node reference
+     * (GetNodeRef).  The core drops an end it holds with ops->close.
+     */
+    SYSMEM_HANDLE_EVENTPAIR = 4,
+} SysmemHandleKind;
+
+/* Rights (Zircon values) */
+#define SYSMEM_RIGHT_DUPLICATE    (1u << 0)
+#define SYSMEM_RIGHT_TRANSFER     (1u << 1)
+#define SYSMEM_RIGHT_READ         (1u << 2)
+#define SYSMEM_RIGHT_WRITE        (1u << 3)
+#define SYSMEM_RIGHT_EXECUTE      (1u << 4)
+#define SYSMEM_RIGHT_MAP          (1u << 5)
+#define SYSMEM_RIGHT_GET_PROPERTY (1u << 6)
+#define SYSMEM_RIGHT_SET_PROPERTY (1u << 7)
+#define SYSMEM_RIGHT_SIGNAL       (1u << 12)
+#define SYSMEM_RIGHT_WAIT         (1u << 14)
+#define SYSMEM_RIGHT_INSPECT      (1u << 15)
+#define SYSMEM_RIGHT_SAME_RIGHTS  (1u << 31)
+
+/* Buffer handle flags (match VIRTIO_SYSMEM_BUFFER_F_*) */
+#define SYSMEM_BUFFER_F_INACCESSIBLE (1u << 0)  /* secure heap: never map */
+#define SYSMEM_BUFFER_F_CPU_CACHED   (1u << 1)  /* CPU/RAM coherency domain */
+
+typedef struct SysmemHandle {
+    uint32_t kind;              /* SysmemHandleKind */
+    uint32_t id;
+    uint32_t rights;            /* SYSMEM_RIGHT_* (buffers, events) */
+    uint32_t flags;             /* SYSMEM_BUFFER_F_* for buffers */
+    uint64_t offset;            /* buffers: offset in the region */
+    uint64_t size;              /* buffers: size in bytes */
+} SysmemHandle;
+
+/* Values match VIRTIO_SYSMEM_PROTOCOL_* */
+typedef enum SysmemProtocol {
+    SYSMEM_PROTOCOL_SYSMEM2 = 1,    /* fuchsia.sysmem2/Allocator */
+    SYSMEM_PROTOCOL_SYSMEM1 = 2,    /* fuchsia.sysmem/Allocator (v1) */
+} SysmemProtocol;
+
+typedef struct SysmemCoreConfig {
+    /* Size of the shared memory region buffers are carved from. */
+    uint64_t region_size;
+    /*
+     * The region's memory in this process, or NULL.  When given, fresh
+     * buffers are zero-filled here; otherwise ops->zero_fill is asked to.
+     */
+    void *region_ptr;
+    /*
+     * Bytes at the end of the region reserved for the secure heap
+     * (fuchsia.sysmem.heap.HEAP_TYPE.SYSTEM_RAM is the rest).  Secure
+     * buffers are handed out with SYSMEM_BUFFER_F_INACCESSIBLE and no
+     * READ/WRITE/MAP rights.  0: no secure heap.
+     */
+    uint64_t secure_heap_size;
+    /* Allocation granule, a power of two; 0 means 4096. */
+    uint64_t page_size;
+    /* Largest single buffer; 0 means 256 MiB (as Fuchsia). */
+    uint64_t max_buffer_size;
+    /* Most live objects (channels, buffer handles, events); 0 means 65536. */
+    uint32_t max_objects;
+} SysmemCoreConfig;
+
+typedef struct SysmemHostOps {
+    /*
+     * The reply to a two-way call.  Called exactly once for every
+     * sysmem_core_message() whose message had a non-zero txid, possibly
+     * much later (WaitForAllBuffersAllocated is a hanging get) and in any
+     * order.  bytes == NULL, n == 0 means the call will never be answered:
+     * the message was rejected or its channel closed (ops->close follows
+     * or preceded it).  The handles are moved to the host.
+     */
+    void (*reply)(void *opaque, void *cookie, const uint8_t *bytes,
+                  uint32_t n, const SysmemHandle *handles, uint32_t nh);
+    /* A FIDL event on channel object_id (v1 has none today; reserved). */
+    void (*event)(void *opaque, uint32_t object_id, const uint8_t *bytes,
+                  uint32_t n, const SysmemHandle *handles, uint32_t nh);
+    /*
+     * The core closed its end of object_id: a channel (epitaph = the
+     * status to send as FIDL epitaph; the core has already answered its
+     * pending calls with empty replies) or an event pair end it held
+     * (epitaph = ZX_ERR_PEER_CLOSED, e.g. a lifetime tracker firing).
+     * The id is not reused by the core until the host reuses it.
+     */
+    void (*close)(void *opaque, uint32_t object_id, int32_t epitaph);
+    /*
+     * Optional.  Buffer memory [offset, offset+size) was taken from
+     * (allocated = true) or returned to (false) the region allocator.
+     * The host may use it to punch holes or track usage.
+     */
+    void (*buffer_memory)(void *opaque, uint64_t offset, uint64_t size,
+                          bool allocated);
+    /*
+     * Optional; used when config.region_ptr is NULL: zero the fresh
+     * buffer at [offset, offset+size) before any participant sees it.
+     */
+    void (*zero_fill)(void *opaque, uint64_t offset, uint64_t size);
+    /* Optional log sink; without it the core uses g_log(G_LOG_DOMAIN). */
+    void (*log)(void *opaque, GLogLevelFlags level, const char *msg);
+} SysmemHostOps;
+
+/* NULL on an invalid configuration (and *errmsg, if given, says why). */
+SysmemCore *sysmem_core_new(const SysmemCoreConfig *cfg,
+                            const SysmemHostOps *ops, void *opaque,
+                            char **errmsg);
+/* Drops everything without calling the host back (unlike reset). */
+void sysmem_core_free(SysmemCore *core);
+
+/*
+ * A new Allocator channel whose server end is object_id.  Returns 0 or a
+ * negative zx_status_t: ZX_ERR_ALREADY_EXISTS (id in use),
+ * ZX_ERR_INVALID_ARGS (id 0 or in the core's range, bad protocol),
+ * ZX_ERR_NO_RESOURCES (object limit).
+ */
+int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
+                            SysmemProtocol protocol);
+
+/*
+ * A FIDL transactional message (16-byte header + body) arrived on the
+ * server end object_id, carrying nh handles that now belong to the core
+ * (even when the message is rejected).  reply_cookie identifies the
+ * reply (see ops->reply).  Returns 0 when the message was accepted; a
+ * negative zx_status_t when it was not: ZX_ERR_NOT_FOUND (no such channel;
+ * nothing else happens) or the epitaph with which the channel was closed
+ * (malformed message, protocol violation).
+ */
+int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
+                            const uint8_t *bytes, uint32_t n,
+                            const SysmemHandle *handles, uint32_t nh,
+                            void *reply_cookie);
+
+/*
+ * The host dropped the client end of channel object_id, or its end of an
+ * event pair the core holds the other end of.  A token, collection or
+ * group that did not Release first fails its failure domain, as in Fuchsia.
+ * The core calls ops->close for object_id before returning (so the
+ * id can be recycled) unless it had already closed it.
+ */
+void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id);
+
+/*
+ * The host dropped a buffer handle the core gave it.  The memory returns
+ * to the region once no handle and no live collection refers to it.
+ * Returns false if buffer_id is not a live buffer handle.
+ */
+bool sysmem_core_buffer_release(SysmemCore *core, uint32_t buffer_id);
+
+/* Drop every object, collection and buffer; call ops->close for channels. */
+void sysmem_core_reset(SysmemCore *core);
+
+/* Counters for the device's QMP/HMP command and for tests. */
+typedef struct SysmemCoreStats {
+    uint32_t channels;          /* allocator + node channels */
+    uint32_t collections;       /* live logical collections */
+    uint32_t buffers;           /* live buffer memory allocations */
+    uint32_t buffer_handles;    /* buffer handles held by the host */
+    uint32_t objects;           /* everything in the object table */
+    uint64_t region_size;
+    uint64_t region_used;       /* bytes allocated (both heaps) */
+    uint64_t secure_used;
+    uint32_t fragmentation;     /* per mille, system heap */
+    uint64_t allocations_total; /* successful allocations since creation */
+    uint64_t failures_total;    /* failed allocations since creation */
+} SysmemCoreStats;
+
+void sysmem_core_get_stats(SysmemCore *core, SysmemCoreStats *st);
+
+/*
+ * Human-readable dump of every collection (name, id, state, nodes with
+ * their type, debug name and readiness), buffer and heap usage, appended
+ * to out.  Meant for "info virtio-sysmem" / QMP.
+ */
+void sysmem_core_dump(SysmemCore *core, GString *out);
+
+/* Same as the dump, one callback per collection, for structured output. */
+typedef struct SysmemCollectionInfo {
+    uint64_t id;                /* buffer_collection_id */
+    const char *name;           /* may be NULL */
+    bool allocated;
+    bool failed;
+    uint32_t error;             /* fuchsia.sysmem2.Error when failed */
+    uint32_t nodes;
+    uint32_t buffer_count;
+    uint64_t buffer_size;
+    bool secure;
+} SysmemCollectionInfo;
+
+void sysmem_core_foreach_collection(SysmemCore *core,
+                                    void (*fn)(const SysmemCollectionInfo *ci,
+                                               void *opaque),
+                                    void *opaque);
+
+#endif
