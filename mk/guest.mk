@@ -114,7 +114,7 @@ define guest_runner
 $(GB)/run-$(1).sh: $(GUEST_INITRAMFS) $(srcdir)/scripts/run-guest.sh $(srcdir)/mk/guest.mk
 	@printf '%s\n' '#!/bin/sh' \
 	  '# Boots the guest and runs $(1); accepts and ignores --tap.' \
-	  'exec $(srcdir)/scripts/run-guest.sh -q $(abspath $(GUEST_QEMU)) -k $(GUEST_KERNEL) -i $(abspath $(GUEST_INITRAMFS)) -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
+	  'exec $(srcdir)/scripts/run-guest.sh -q $(abspath $(GUEST_QEMU)) -k $(GUEST_KERNEL) -i $(abspath $(GUEST_INITRAMFS)) -M 64M -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
 	@chmod +x $$@
 GUEST_TESTS += $(GB)/run-$(1).sh
 endef

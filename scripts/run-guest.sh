@@ -11,6 +11,10 @@
 #   -d  extra options for -device virtio-sysmem (e.g. ",memdev=mem0")
 #   -o  extra QEMU arguments (e.g. an -object for a memdev)
 #   -t  timeout in seconds (default: $VSYSMEM_TIMEOUT or 300)
+#   -M  back the region with a memory-backend-file of this size (e.g. 64M)
+#       and, after the guest exits, check every "VSYSMEM-HOSTCHECK offset
+#       length seed" line the guest printed against the file: the host
+#       must see the bytes the guest wrote (TAP lines, status 1 if not)
 #
 # TCG by default (KVM hangs on some hosts); VSYSMEM_KVM=1 uses KVM.
 # Exit status: the guest command's, 124 on timeout, 125 if the guest never
@@ -24,7 +28,8 @@ cmd="true"
 devopts=""
 qemuopts=""
 timeout_s=${VSYSMEM_TIMEOUT:-300}
-while getopts "i:k:q:c:d:o:t:" opt; do
+memsize=""
+while getopts "i:k:q:c:d:o:t:M:" opt; do
     case "$opt" in
     i) initrd=$OPTARG ;;
     k) kernel=$OPTARG ;;
@@ -33,7 +38,8 @@ while getopts "i:k:q:c:d:o:t:" opt; do
     d) devopts=$OPTARG ;;
     o) qemuopts=$OPTARG ;;
     t) timeout_s=$OPTARG ;;
-    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+    M) memsize=$OPTARG ;;
+    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
     esac
 done
 [ -n "$initrd" ] && [ -f "$initrd" ] || { echo "run-guest: -i INITRAMFS missing" >&2; exit 2; }
@@ -64,6 +70,12 @@ for d in /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu; do
     [ -d "$d" ] && fw="$fw -L $d"
 done
 
+if [ -n "$memsize" ]; then
+    : > "$tmp/mem"
+    qemuopts="$qemuopts -object memory-backend-file,id=vsysmem-mem,mem-path=$tmp/mem,size=$memsize,share=on"
+    devopts="$devopts,memdev=vsysmem-mem"
+fi
+
 start=$(date +%s.%N)
 # shellcheck disable=SC2086
 timeout "$timeout_s" "$qemu" -M q35 $accel -m 512M -smp 1 -nographic \
@@ -84,5 +96,28 @@ status=$(tr -d '\r' < "$tmp/console" | sed -n 's/^VSYSMEM-EXIT \([0-9]*\)$/\1/p'
 if [ -z "$status" ]; then
     echo "run-guest: the guest reported no status (QEMU exit $rc)" >&2
     exit 125
+fi
+
+# The host's view: the bytes the guest wrote must be in the backend file.
+if [ -n "$memsize" ]; then
+    tr -d '\r' < "$tmp/console" | grep '^VSYSMEM-HOSTCHECK ' |
+    while read -r _ off len seed; do
+        if python3 - "$tmp/mem" "$off" "$len" "$seed" <<'PY'
+import sys
+path, off, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+with open(path, "rb") as f:
+    f.seek(off)
+    data = f.read(n)
+want = bytes((seed + i * 7 + (i >> 12)) & 0xff for i in range(n))
+sys.exit(0 if data == want else 1)
+PY
+        then
+            echo "ok - host sees the guest's $len bytes at region offset $off"
+        else
+            echo "not ok - host sees the guest's $len bytes at region offset $off"
+            echo fail >> "$tmp/hostcheck-failed"
+        fi
+    done
+    [ -f "$tmp/hostcheck-failed" ] && [ "$status" = 0 ] && status=1
 fi
 exit "$status"

@@ -1,0 +1,422 @@
+/*
+ * Guest test: real sysmem2 negotiations through the driver (needs the
+ * sysmem core behind the device).
+ *
+ * Two processes join one collection by passing a token fd over a UNIX
+ * socket; one writes a pattern into a buffer, the other reads it; the host
+ * side checks the same bytes in the memory backend ("VSYSMEM-HOSTCHECK"
+ * lines, verified by scripts/run-guest.sh).  Also: rights attenuation
+ * makes read-only buffers, a killed participant fails the collection for
+ * the other, buffers are zero-filled, DMA_BUF_IOCTL_SYNC, and nothing
+ * leaks once every fd is closed.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/dma-buf.h>
+
+#include "libvsysmem.h"
+#include "tap.h"
+
+#define BUF_SIZE    (256 * 1024)
+#define PATTERN_SEED 0x5a
+
+static int dev;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static uint8_t pattern(uint64_t i)
+{
+    return (uint8_t)(PATTERN_SEED + i * 7 + (i >> 12));
+}
+
+static int send_fd(int sock, int fd)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+    char byte = 'T';
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+    };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+static int recv_fd(int sock)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+    char byte;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+    };
+    struct cmsghdr *cm;
+    int fd;
+
+    if (recvmsg(sock, &msg, 0) != 1) {
+        return -EPIPE;
+    }
+    cm = CMSG_FIRSTHDR(&msg);
+    if (!cm || cm->cmsg_type != SCM_RIGHTS) {
+        return -EPROTO;
+    }
+    memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    return fd;
+}
+
+static int wait_counts(const struct vsysmem_info *base)
+{
+    struct vsysmem_info info;
+
+    memset(&info, 0, sizeof(info));
+    for (int i = 0; i < 400; i++) {
+        if (vsm_info(dev, &info) == 0 &&
+            info.num_channels == base->num_channels &&
+            info.num_eventpairs == base->num_eventpairs &&
+            info.num_buffers == base->num_buffers && info.num_pending == 0) {
+            return 1;
+        }
+        usleep(5000);
+    }
+    tap_diag("channels %u (was %u) eventpairs %u (was %u) buffers %u (was %u)"
+             " pending %u", info.num_channels, base->num_channels,
+             info.num_eventpairs, base->num_eventpairs, info.num_buffers,
+             base->num_buffers, info.num_pending);
+    return 0;
+}
+
+/* Bind a token, set CPU constraints, wait.  Returns the collection fd. */
+static int join(int alloc, int token, uint32_t count, bool write,
+                sysmem2_buffer_collection_info_t *info, int *err)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    int col;
+
+    col = vsm2_bind_shared_collection(alloc, token);
+    if (col < 0) {
+        *err = col;
+        free(c);
+        return col;
+    }
+    vsm2_constraints_cpu(c, count, BUF_SIZE, write);
+    *err = vsm2_set_constraints(col, c);
+    if (!*err) {
+        *err = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    }
+    free(c);
+    if (*err) {
+        close(col);
+        return -1;
+    }
+    return col;
+}
+
+/* The second participant: read-only (attenuated) token from the socket. */
+static int reader_child(int sock)
+{
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    int alloc, token, col, err, bad = 0;
+    uint8_t *p;
+    char go;
+
+    alloc = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+    token = recv_fd(sock);
+    if (alloc < 0 || token < 0) {
+        return 10;
+    }
+    col = join(alloc, token, 1, false, info, &err);
+    if (col < 0) {
+        tap_diag("child: %s", vsm_strerror(err));
+        return 11;
+    }
+    /* Tell the parent what we see: buffer count and first offset. */
+    {
+        struct vsysmem_buffer_info bi;
+        uint64_t msg[2] = { info->buffers_count, 0 };
+
+        if (vsm_buffer_info(dev, (int)info->buffers[0].vmo, &bi) == 0) {
+            msg[1] = bi.offset;
+        }
+        if (write(sock, msg, sizeof(msg)) != sizeof(msg)) {
+            return 12;
+        }
+    }
+    /* Read-only rights: a writable shared mapping must be refused. */
+    p = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+             (int)info->buffers[0].vmo, 0);
+    if (p != MAP_FAILED) {
+        return 13;
+    }
+    if (read(sock, &go, 1) != 1) {
+        return 14;
+    }
+    p = vsm_map((int)info->buffers[0].vmo, BUF_SIZE, false);
+    if (!p) {
+        return 15;
+    }
+    vsm_sync((int)info->buffers[0].vmo, true, false);
+    for (uint64_t i = 0; i < BUF_SIZE; i++) {
+        bad += p[i] != pattern(i);
+    }
+    vsm_sync((int)info->buffers[0].vmo, false, false);
+    vsm_unmap(p, BUF_SIZE);
+    if (bad) {
+        return 16;
+    }
+    vsm2_release(col);
+    close(col);
+    vsm2_info_close_handles(info);
+    close(alloc);
+    return 0;
+}
+
+static void test_two_process(int alloc)
+{
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    struct vsysmem_buffer_info bi;
+    int sv[2], token, dup, col, err, status, ret;
+    uint64_t child_view[2];
+    pid_t pid;
+    uint8_t *p;
+    int zero = 1;
+
+    token = vsm2_allocate_shared_collection(alloc);
+    tap_ok(token > 0, "AllocateSharedCollection (%s)",
+           token < 0 ? vsm_strerror(token) : "ok");
+    if (token <= 0) {
+        return;
+    }
+    ret = vsm2_sync(token);
+    tap_ok(ret == 0, "Sync on the new token (%s)", vsm_strerror(ret));
+    /* The child's token lacks WRITE: its buffers come read-only. */
+    dup = vsm2_duplicate(token, ~(uint32_t)VSYSMEM_RIGHT_WRITE);
+    tap_ok(dup > 0, "Duplicate without WRITE (%s)",
+           dup < 0 ? vsm_strerror(dup) : "ok");
+    if (dup <= 0) {
+        close(token);
+        return;
+    }
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        close(token);
+        close(dup);
+        _exit(reader_child(sv[1]));
+    }
+    close(sv[1]);
+    ret = send_fd(sv[0], dup);
+    close(dup);
+    tap_ok(ret == 0, "token passed to the other process over a UNIX socket");
+
+    col = join(alloc, token, 2, true, info, &err);
+    tap_ok(col >= 0, "two processes negotiated one collection (%s)",
+           col < 0 ? vsm_strerror(err) : "ok");
+    if (col < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return;
+    }
+    ret = read(sv[0], child_view, sizeof(child_view)) == sizeof(child_view);
+    vsm_buffer_info(dev, (int)info->buffers[0].vmo, &bi);
+    tap_ok(ret && child_view[0] == info->buffers_count &&
+           child_view[1] == bi.offset && info->buffers_count >= 3,
+           "both see the same %u buffers (buffer 0 at offset %#llx)",
+           info->buffers_count, (unsigned long long)bi.offset);
+    tap_ok(info->settings.buffer_settings.size_bytes >= BUF_SIZE,
+           "buffer size %llu >= %u",
+           (unsigned long long)info->settings.buffer_settings.size_bytes,
+           BUF_SIZE);
+
+    p = vsm_map((int)info->buffers[1].vmo, BUF_SIZE, false);
+    for (uint64_t i = 0; p && i < BUF_SIZE; i++) {
+        zero &= p[i] == 0;
+    }
+    tap_ok(p && zero, "a fresh buffer reads as zeros");
+    if (p) {
+        vsm_unmap(p, BUF_SIZE);
+    }
+
+    p = vsm_map((int)info->buffers[0].vmo, BUF_SIZE, true);
+    tap_ok(p != NULL, "mmap a buffer read/write");
+    if (p) {
+        ret = vsm_sync((int)info->buffers[0].vmo, true, true);
+        for (uint64_t i = 0; i < BUF_SIZE; i++) {
+            p[i] = pattern(i);
+        }
+        ret |= vsm_sync((int)info->buffers[0].vmo, false, true);
+        tap_ok(ret == 0, "DMA_BUF_IOCTL_SYNC around the writes");
+        vsm_unmap(p, BUF_SIZE);
+        printf("VSYSMEM-HOSTCHECK %llu %u %u\n", (unsigned long long)bi.offset,
+               BUF_SIZE, PATTERN_SEED);
+    }
+    ret = write(sv[0], "g", 1);
+    waitpid(pid, &status, 0);
+    tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+           "the other process could not map read-only buffers writable and "
+           "read the pattern (exit %d)", WEXITSTATUS(status));
+    vsm2_release(col);
+    close(col);
+    vsm2_info_close_handles(info);
+    close(sv[0]);
+    free(info);
+}
+
+static void test_killed_participant(int alloc)
+{
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    int token, dup, col, err;
+    pid_t pid;
+
+    token = vsm2_allocate_shared_collection(alloc);
+    dup = token > 0 ? vsm2_duplicate(token, 0xffffffffu) : -1;
+    if (!tap_ok(dup > 0, "set up a collection with a second token")) {
+        if (token > 0) {
+            close(token);
+        }
+        return;
+    }
+    pid = fork();
+    if (pid == 0) {
+        /* Bind, then die without Release: sysmem must fail the collection. */
+        int a = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+        int c = vsm2_bind_shared_collection(a, dup);
+
+        (void)c;
+        vsm2_sync(c);
+        raise(SIGKILL);
+        _exit(1);
+    }
+    close(dup);
+    waitpid(pid, NULL, 0);
+    col = join(alloc, token, 1, true, info, &err);
+    tap_ok(col < 0, "a killed participant fails the collection for the other"
+           " (%s)", col < 0 ? vsm_strerror(err) : "allocated anyway");
+    if (col >= 0) {
+        vsm2_info_close_handles(info);
+        close(col);
+    }
+    free(info);
+}
+
+static void test_non_shared(int alloc)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    int col, ret;
+    uint8_t *p;
+
+    col = vsm2_allocate_non_shared_collection(alloc);
+    vsm2_constraints_cpu(c, 1, 4096, true);
+    ret = col < 0 ? col : vsm2_set_constraints(col, c);
+    if (!ret) {
+        ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    }
+    tap_ok(ret == 0 && info->buffers_count >= 1,
+           "AllocateNonSharedCollection gives a buffer (%s)",
+           vsm_strerror(ret));
+    if (ret) {
+        if (col >= 0) {
+            close(col);
+        }
+        return;
+    }
+    p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, (int)info->buffers[0].vmo,
+             1 << 20);
+    tap_ok(p == MAP_FAILED, "mmap beyond the buffer's end is refused");
+    vsm2_release(col);
+    close(col);
+    vsm2_info_close_handles(info);
+    free(c);
+    free(info);
+}
+
+static void test_latency(int alloc)
+{
+    enum { ROUNDS = 30 };
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    uint64_t t[ROUNDS];
+    int fails = 0;
+
+    vsm2_constraints_cpu(c, 1, 64 * 1024, true);
+    for (int r = 0; r < ROUNDS; r++) {
+        uint64_t t0 = now_ns();
+        int token = vsm2_allocate_shared_collection(alloc);
+        int dup = vsm2_duplicate(token, 0xffffffffu);
+        int a = vsm2_bind_shared_collection(alloc, token);
+        int b = vsm2_bind_shared_collection(alloc, dup);
+        int ret = vsm2_set_constraints(a, c) | vsm2_set_constraints(b, c);
+
+        ret |= vsm2_wait_for_all_buffers_allocated(a, info, 0);
+        vsm2_info_close_handles(info);
+        ret |= vsm2_wait_for_all_buffers_allocated(b, info, 0);
+        vsm2_info_close_handles(info);
+        t[r] = now_ns() - t0;
+        fails += ret != 0;
+        vsm2_release(a);
+        vsm2_release(b);
+        close(a);
+        close(b);
+    }
+    qsort(t, ROUNDS, sizeof(t[0]), cmp_u64);
+    tap_ok(fails == 0, "%d two-participant negotiations: median %.2f ms",
+           ROUNDS, t[ROUNDS / 2] / 1e6);
+    free(c);
+    free(info);
+}
+
+int main(void)
+{
+    struct vsysmem_info base;
+    int alloc;
+
+    dev = vsm_open(0);
+    if (!tap_ok(dev >= 0, "open /dev/vsysmem0")) {
+        return tap_done();
+    }
+    vsm_info(dev, &base);
+    alloc = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+    if (!tap_ok(alloc >= 0, "connect")) {
+        return tap_done();
+    }
+    vsm2_set_debug_client_info(alloc, false, "test-negotiate", getpid());
+    test_two_process(alloc);
+    test_killed_participant(alloc);
+    test_non_shared(alloc);
+    test_latency(alloc);
+    close(alloc);
+    tap_ok(wait_counts(&base), "no channels, buffers or event pairs left");
+    return tap_done();
+}
