@@ -72,6 +72,9 @@ def render(entries):
     ]
     for name, sel, val, legacy in entries:
         lines.append("#define %-60s UINT64_C(0x%016x)" % (name + "_ORDINAL", val))
+    lines.append("")
+    for name, sel, val, legacy in entries:
+        lines.append("#define %-60s \"%s\"" % (name + "_SELECTOR", sel))
     lines += [
         "",
         "/*",

@@ -379,6 +379,20 @@ typedef struct fidl_empty_struct {
 } fidl_empty_struct_t;
 extern const fidl_type_t fidl_empty_struct_type;
 
+/* Primitive descriptors, and fidl.FrameworkErr (strict int32 enum {-2}). */
+extern const fidl_type_t fidl_bool_type;
+extern const fidl_type_t fidl_int8_type;
+extern const fidl_type_t fidl_int16_type;
+extern const fidl_type_t fidl_int32_type;
+extern const fidl_type_t fidl_int64_type;
+extern const fidl_type_t fidl_uint8_type;
+extern const fidl_type_t fidl_uint16_type;
+extern const fidl_type_t fidl_uint32_type;
+extern const fidl_type_t fidl_uint64_type;
+extern const fidl_type_t fidl_float32_type;
+extern const fidl_type_t fidl_float64_type;
+extern const fidl_type_t fidl_framework_err_type;
+
 #define FIDL_COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 #ifdef __cplusplus

@@ -63,7 +63,8 @@ typedef struct sysmem_method {
     const fidl_type_t *response;    /* NULL: no reply payload/one-way */
 } sysmem_method_t;
 
-extern const sysmem_method_t sysmem_methods[];
+/* All methods, sysmem_methods_base[0 .. sysmem_method_count). */
+extern const sysmem_method_t *const sysmem_methods_base;
 extern const uint32_t sysmem_method_count;
 
 /*
@@ -73,6 +74,8 @@ extern const uint32_t sysmem_method_count;
 const sysmem_method_t *sysmem_method_lookup(uint32_t protocol,
                                             uint64_t ordinal);
 const sysmem_method_t *sysmem_method_by_id(uint32_t id);
+/* "fuchsia.sysmem2/Node.Sync": the selector the ordinal was hashed from. */
+const char *sysmem_method_selector(const sysmem_method_t *m);
 
 /*
  * Decode a whole request message for `m` (header included): checks the
