@@ -15,40 +15,92 @@
 #include "qapi/error.h"
 #include "qemu/iov.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/units.h"
 #include "hw/qdev-properties.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-sysmem.h"
+#include "hw/sysmem/sysmem-core.h"
+#include "sysmem/fidl.h"
 #include "migration/vmstate.h"
 #include "system/hostmem.h"
 #include "trace.h"
 
-/* FIDL transactional message header, fuchsia's fidl_message_header_t. */
-#define FIDL_HEADER_SIZE            16
-#define FIDL_MAGIC                  0x01
-#define FIDL_AT_REST_V2             0x02
-#define FIDL_DYNAMIC_FLEXIBLE       0x80
-#define FIDL_ORDINAL_EPITAPH        UINT64_MAX
-#define FIDL_RESULT_FRAMEWORK_ERR   3
-
-typedef struct VirtIOSysmemRequest {
+struct VirtIOSysmemRequest {
     VirtQueueElement elem;
-} VirtIOSysmemRequest;
+    QTAILQ_ENTRY(VirtIOSysmemRequest) next;
+    bool held;
+};
 
 typedef struct VirtIOSysmemEvent {
-    struct virtio_sysmem_event hdr;
-    uint8_t bytes[24];
+    uint32_t object_id;
+    size_t len;
+    uint8_t data[];     /* struct virtio_sysmem_event, bytes, handles */
 } VirtIOSysmemEvent;
 
-typedef enum VirtIOSysmemProtocol {
-    SYSMEM_CHANNEL_ALLOCATOR2 = VIRTIO_SYSMEM_PROTOCOL_SYSMEM2,
-    SYSMEM_CHANNEL_ALLOCATOR1 = VIRTIO_SYSMEM_PROTOCOL_SYSMEM1,
-} VirtIOSysmemProtocol;
+/* Device-side handle kinds mirror the ABI's, so entries copy across. */
+QEMU_BUILD_BUG_ON((int)SYSMEM_HANDLE_CHANNEL_SERVER !=
+                  VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER);
+QEMU_BUILD_BUG_ON((int)SYSMEM_HANDLE_CHANNEL_CLIENT !=
+                  VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT);
+QEMU_BUILD_BUG_ON((int)SYSMEM_HANDLE_BUFFER != VIRTIO_SYSMEM_HANDLE_BUFFER);
+QEMU_BUILD_BUG_ON((int)SYSMEM_HANDLE_EVENTPAIR !=
+                  VIRTIO_SYSMEM_HANDLE_EVENTPAIR);
+QEMU_BUILD_BUG_ON(SYSMEM_BUFFER_F_INACCESSIBLE !=
+                  VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE);
+QEMU_BUILD_BUG_ON(SYSMEM_BUFFER_F_CPU_CACHED !=
+                  VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED);
+QEMU_BUILD_BUG_ON(SYSMEM_DEVICE_ID_BIT != VIRTIO_SYSMEM_ID_DEVICE_BIT);
 
-static bool virtio_sysmem_is_guest_id(uint32_t id)
+static void handle_to_wire(const SysmemHandle *h,
+                           struct virtio_sysmem_handle *w)
 {
-    return id != VIRTIO_SYSMEM_ID_INVALID && !(id & VIRTIO_SYSMEM_ID_DEVICE_BIT);
+    w->type = cpu_to_le32(h->kind);
+    w->id = cpu_to_le32(h->id);
+    w->rights = cpu_to_le32(h->rights);
+    w->flags = cpu_to_le32(h->flags);
+    w->offset = cpu_to_le64(h->offset);
+    w->size = cpu_to_le64(h->size);
+}
+
+static void handle_from_wire(const struct virtio_sysmem_handle *w,
+                             SysmemHandle *h)
+{
+    h->kind = le32_to_cpu(w->type);
+    h->id = le32_to_cpu(w->id);
+    h->rights = le32_to_cpu(w->rights);
+    h->flags = le32_to_cpu(w->flags);
+    h->offset = le64_to_cpu(w->offset);
+    h->size = le64_to_cpu(w->size);
+}
+
+/* Handles the guest will never see: give them back to the core, later. */
+static void virtio_sysmem_defer_release(VirtIOSysmem *s,
+                                        const SysmemHandle *handles,
+                                        uint32_t nh)
+{
+    if (!nh) {
+        return;
+    }
+    g_array_append_vals(s->deferred_releases, handles, nh);
+    qemu_bh_schedule(s->release_bh);
+}
+
+static void virtio_sysmem_release_bh(void *opaque)
+{
+    VirtIOSysmem *s = opaque;
+
+    while (s->deferred_releases->len) {
+        SysmemHandle h = g_array_index(s->deferred_releases, SysmemHandle, 0);
+
+        g_array_remove_index(s->deferred_releases, 0);
+        if (h.kind == SYSMEM_HANDLE_BUFFER) {
+            sysmem_core_buffer_release(s->core, h.id);
+        } else {
+            sysmem_core_peer_closed(s->core, h.id);
+        }
+    }
 }
 
 /* Events (eventq) */
@@ -58,16 +110,16 @@ static void virtio_sysmem_flush_events(VirtIOSysmem *s)
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
     bool pushed = false;
 
-    while (!g_queue_is_empty(s->pending_events)) {
+    while (!g_queue_is_empty(s->pending_events) &&
+           virtio_queue_ready(s->event_vq)) {
         VirtIOSysmemEvent *ev = g_queue_peek_head(s->pending_events);
-        size_t len = sizeof(ev->hdr) + le32_to_cpu(ev->hdr.num_bytes);
         VirtQueueElement *elem = virtqueue_pop(s->event_vq,
                                                sizeof(VirtQueueElement));
 
         if (!elem) {
             break;
         }
-        if (iov_size(elem->in_sg, elem->in_num) < len) {
+        if (iov_size(elem->in_sg, elem->in_num) < ev->len) {
             virtio_error(vdev, "virtio-sysmem: event buffer of %zu bytes, "
                          "%u required", iov_size(elem->in_sg, elem->in_num),
                          VIRTIO_SYSMEM_MAX_EVENT_BYTES);
@@ -75,10 +127,9 @@ static void virtio_sysmem_flush_events(VirtIOSysmem *s)
             g_free(elem);
             return;
         }
-        iov_from_buf(elem->in_sg, elem->in_num, 0, ev, len);
-        virtqueue_push(s->event_vq, elem, len);
-        trace_virtio_sysmem_event(le32_to_cpu(ev->hdr.type),
-                                  le32_to_cpu(ev->hdr.object_id));
+        iov_from_buf(elem->in_sg, elem->in_num, 0, ev->data, ev->len);
+        virtqueue_push(s->event_vq, elem, ev->len);
+        trace_virtio_sysmem_event(ldl_le_p(ev->data), ev->object_id);
         g_free(elem);
         g_free(g_queue_pop_head(s->pending_events));
         pushed = true;
@@ -94,159 +145,238 @@ static void virtio_sysmem_handle_event(VirtIODevice *vdev, VirtQueue *vq)
 }
 
 /*
- * Close the device's end of channel @id with FIDL epitaph @status and tell
- * the guest.  Events wait for event buffers up to max-pending-events; past
- * that the channel is still closed, the guest just learns it when it next
- * writes to it (NOT_FOUND).
+ * Queue an event for the guest.  Without event buffers the queue grows to
+ * max-pending-events; past that the event is dropped and the channel it
+ * belongs to is closed (its participant fails, as one whose process died),
+ * so a guest that never reads events cannot make the device grow.
  */
-static void virtio_sysmem_close_channel(VirtIOSysmem *s, uint32_t id,
-                                        int32_t status)
+static void virtio_sysmem_queue_event(VirtIOSysmem *s, uint32_t type,
+                                      uint32_t object_id, int32_t status,
+                                      const uint8_t *bytes, uint32_t n,
+                                      const SysmemHandle *handles,
+                                      uint32_t nh)
 {
+    struct virtio_sysmem_event hdr = {
+        .type = cpu_to_le32(type),
+        .object_id = cpu_to_le32(object_id),
+        .status = cpu_to_le32(status),
+        .num_bytes = cpu_to_le32(n),
+        .num_handles = cpu_to_le32(nh),
+    };
+    size_t len = sizeof(hdr) + n + nh * sizeof(struct virtio_sysmem_handle);
     VirtIOSysmemEvent *ev;
+    uint32_t i;
 
-    if (!g_hash_table_remove(s->channels, GUINT_TO_POINTER(id))) {
+    if (s->resetting) {
         return;
     }
-    trace_virtio_sysmem_close_channel(id, status);
-    if (g_queue_get_length(s->pending_events) >= s->conf.max_pending_events) {
-        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: event queue full, "
-                      "channel %u closed without notice\n", id);
+    if (len > VIRTIO_SYSMEM_MAX_EVENT_BYTES ||
+        g_queue_get_length(s->pending_events) >= s->conf.max_pending_events) {
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: event for object 0x%x "
+                      "dropped (%u events pending, none read); closing it\n",
+                      object_id, g_queue_get_length(s->pending_events));
+        trace_virtio_sysmem_event_overflow(object_id);
+        virtio_sysmem_defer_release(s, handles, nh);
+        if (type != VIRTIO_SYSMEM_EVENT_CLOSED) {
+            SysmemHandle ch = { .kind = SYSMEM_HANDLE_CHANNEL_CLIENT,
+                                .id = object_id };
+            virtio_sysmem_defer_release(s, &ch, 1);
+        }
         return;
     }
 
-    ev = g_new0(VirtIOSysmemEvent, 1);
-    ev->hdr.type = cpu_to_le32(VIRTIO_SYSMEM_EVENT_CLOSED);
-    ev->hdr.object_id = cpu_to_le32(id);
-    ev->hdr.status = cpu_to_le32(status);
-    ev->hdr.num_bytes = cpu_to_le32(sizeof(ev->bytes));
-    /* The FIDL epitaph: txid 0, epitaph ordinal, int32 status, padding. */
-    ev->bytes[4] = FIDL_AT_REST_V2;
-    ev->bytes[7] = FIDL_MAGIC;
-    stq_le_p(&ev->bytes[8], FIDL_ORDINAL_EPITAPH);
-    stl_le_p(&ev->bytes[16], status);
+    ev = g_malloc(sizeof(*ev) + len);
+    ev->object_id = object_id;
+    ev->len = len;
+    memcpy(ev->data, &hdr, sizeof(hdr));
+    if (n) {
+        memcpy(ev->data + sizeof(hdr), bytes, n);
+    }
+    for (i = 0; i < nh; i++) {
+        struct virtio_sysmem_handle w;
+
+        handle_to_wire(&handles[i], &w);
+        memcpy(ev->data + sizeof(hdr) + n + i * sizeof(w), &w, sizeof(w));
+    }
     g_queue_push_tail(s->pending_events, ev);
     virtio_sysmem_flush_events(s);
 }
 
 /* Requests (requestq) */
 
-static void virtio_sysmem_complete(VirtIOSysmem *s, VirtQueueElement *elem,
-                                   int32_t status, const void *reply,
-                                   uint32_t reply_bytes)
+static void virtio_sysmem_complete(VirtIOSysmem *s, VirtIOSysmemRequest *req,
+                                   int32_t status, const uint8_t *bytes,
+                                   uint32_t n, const SysmemHandle *handles,
+                                   uint32_t nh)
 {
+    VirtQueueElement *elem = &req->elem;
     struct virtio_sysmem_resp_hdr resp = {
         .status = cpu_to_le32(status),
+        .num_bytes = cpu_to_le32(n),
+        .num_handles = cpu_to_le32(nh),
     };
     size_t room = iov_size(elem->in_sg, elem->in_num) - sizeof(resp);
+    size_t need = n + (size_t)nh * sizeof(struct virtio_sysmem_handle);
     size_t len = sizeof(resp);
+    uint32_t i;
 
-    if (reply_bytes > room) {
+    if (need > room) {
+        /* The call fails; its handles go back to the core. */
         resp.status = cpu_to_le32(VIRTIO_SYSMEM_S_BUFFER_TOO_SMALL);
-        resp.num_bytes = cpu_to_le32(reply_bytes);
-    } else if (reply_bytes) {
-        resp.num_bytes = cpu_to_le32(reply_bytes);
-        iov_from_buf(elem->in_sg, elem->in_num, sizeof(resp), reply,
-                     reply_bytes);
-        len += reply_bytes;
+        virtio_sysmem_defer_release(s, handles, nh);
+    } else {
+        if (n) {
+            iov_from_buf(elem->in_sg, elem->in_num, len, bytes, n);
+            len += n;
+        }
+        for (i = 0; i < nh; i++) {
+            struct virtio_sysmem_handle w;
+
+            handle_to_wire(&handles[i], &w);
+            if (handles[i].kind == SYSMEM_HANDLE_EVENTPAIR) {
+                g_hash_table_add(s->eventpairs,
+                                 GUINT_TO_POINTER(handles[i].id));
+            }
+            iov_from_buf(elem->in_sg, elem->in_num, len, &w, sizeof(w));
+            len += sizeof(w);
+        }
     }
     iov_from_buf(elem->in_sg, elem->in_num, 0, &resp, sizeof(resp));
-    trace_virtio_sysmem_complete(elem->index, le32_to_cpu(resp.status),
-                                 le32_to_cpu(resp.num_bytes));
+    trace_virtio_sysmem_complete(elem->index, le32_to_cpu(resp.status), n, nh);
     virtqueue_push(s->request_vq, elem, len);
     virtio_notify(VIRTIO_DEVICE(s), s->request_vq);
-    g_free(elem);
+    g_free(req);
 }
 
-static int32_t virtio_sysmem_connect(VirtIOSysmem *s, uint32_t id,
-                                     uint32_t protocol)
+/* Drop a request without completing it: its ring is going away. */
+static void virtio_sysmem_drop(VirtIOSysmem *s, VirtIOSysmemRequest *req)
 {
-    if (!virtio_sysmem_is_guest_id(id)) {
-        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: CONNECT with id 0x%x "
-                      "outside the driver's id space\n", id);
-        return VIRTIO_SYSMEM_S_INVALID_ARGS;
-    }
-    if (protocol != VIRTIO_SYSMEM_PROTOCOL_SYSMEM2 &&
-        !(protocol == VIRTIO_SYSMEM_PROTOCOL_SYSMEM1 && s->conf.v1)) {
-        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: CONNECT to unknown "
-                      "protocol %u\n", protocol);
-        return VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED;
-    }
-    if (g_hash_table_contains(s->channels, GUINT_TO_POINTER(id))) {
-        return VIRTIO_SYSMEM_S_ALREADY_EXISTS;
-    }
-    if (g_hash_table_size(s->channels) >= s->conf.max_objects) {
-        return VIRTIO_SYSMEM_S_NO_RESOURCES;
-    }
-    g_hash_table_insert(s->channels, GUINT_TO_POINTER(id),
-                        GUINT_TO_POINTER(protocol));
-    return VIRTIO_SYSMEM_S_OK;
+    virtqueue_detach_element(s->request_vq, &req->elem, 0);
+    g_free(req);
 }
 
-/*
- * Until the sysmem core serves the channel, every method is unknown: a
- * flexible two-way call on the open fuchsia.sysmem2 protocols gets the
- * framework error reply (RFC-0138), anything else closes the channel as
- * FIDL bindings do for unknown strict methods.
- */
-static void virtio_sysmem_message(VirtIOSysmem *s, VirtQueueElement *elem,
-                                  uint32_t id, size_t offset, uint32_t bytes)
+static void virtio_sysmem_core_reply(void *opaque, void *cookie,
+                                     const uint8_t *bytes, uint32_t n,
+                                     const SysmemHandle *handles, uint32_t nh)
 {
-    uint8_t hdr[FIDL_HEADER_SIZE];
-    uint8_t reply[FIDL_HEADER_SIZE + 16];
-    gpointer protocol;
-    uint32_t txid;
+    VirtIOSysmem *s = opaque;
+    VirtIOSysmemRequest *req = cookie;
 
-    if (!g_hash_table_lookup_extended(s->channels, GUINT_TO_POINTER(id),
-                                      NULL, &protocol)) {
-        virtio_sysmem_complete(s, elem, VIRTIO_SYSMEM_S_NOT_FOUND, NULL, 0);
+    if (!req || !req->held) {
+        virtio_sysmem_defer_release(s, handles, nh);
         return;
     }
-    if (bytes < FIDL_HEADER_SIZE || bytes > VIRTIO_SYSMEM_MAX_MSG_BYTES) {
-        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: channel %u: message "
-                      "of %u bytes\n", id, bytes);
-        virtio_sysmem_close_channel(s, id, VIRTIO_SYSMEM_S_INVALID_ARGS);
-        virtio_sysmem_complete(s, elem, VIRTIO_SYSMEM_S_INVALID_ARGS, NULL, 0);
-        return;
+    QTAILQ_REMOVE(&s->held, req, next);
+    req->held = false;
+    if (s->resetting) {
+        virtio_sysmem_drop(s, req);
+    } else if (!bytes) {
+        /* The channel closed before the call could be answered. */
+        virtio_sysmem_complete(s, req, VIRTIO_SYSMEM_S_PEER_CLOSED, NULL, 0,
+                               NULL, 0);
+    } else {
+        virtio_sysmem_complete(s, req, VIRTIO_SYSMEM_S_OK, bytes, n, handles,
+                               nh);
     }
-    iov_to_buf(elem->out_sg, elem->out_num, offset, hdr, sizeof(hdr));
-    if (hdr[7] != FIDL_MAGIC || !(hdr[4] & FIDL_AT_REST_V2)) {
-        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: channel %u: bad FIDL "
-                      "header (magic 0x%x, flags 0x%x)\n", id, hdr[7], hdr[4]);
-        virtio_sysmem_close_channel(s, id,
-                                    VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
-        virtio_sysmem_complete(s, elem, VIRTIO_SYSMEM_S_PEER_CLOSED, NULL, 0);
-        return;
-    }
-
-    txid = ldl_le_p(hdr);
-    trace_virtio_sysmem_message(id, txid, ldq_le_p(&hdr[8]), bytes);
-    if (GPOINTER_TO_UINT(protocol) != SYSMEM_CHANNEL_ALLOCATOR2 ||
-        !(hdr[6] & FIDL_DYNAMIC_FLEXIBLE)) {
-        virtio_sysmem_close_channel(s, id, VIRTIO_SYSMEM_S_NOT_SUPPORTED);
-        virtio_sysmem_complete(s, elem, VIRTIO_SYSMEM_S_PEER_CLOSED, NULL, 0);
-        return;
-    }
-    if (txid == 0) {
-        /* Unknown flexible one-way method: dropped, no reply. */
-        virtio_sysmem_complete(s, elem, VIRTIO_SYSMEM_S_OK, NULL, 0);
-        return;
-    }
-
-    /* Same txid and ordinal, flexible, result union ordinal 3, -2 inline. */
-    memcpy(reply, hdr, FIDL_HEADER_SIZE);
-    reply[4] = FIDL_AT_REST_V2;
-    reply[5] = 0;
-    reply[6] = FIDL_DYNAMIC_FLEXIBLE;
-    memset(&reply[FIDL_HEADER_SIZE], 0, 16);
-    stq_le_p(&reply[16], FIDL_RESULT_FRAMEWORK_ERR);
-    stl_le_p(&reply[24], VIRTIO_SYSMEM_S_NOT_SUPPORTED);
-    stw_le_p(&reply[30], 1);    /* envelope flags: inlined */
-    virtio_sysmem_complete(s, elem, VIRTIO_SYSMEM_S_OK, reply, sizeof(reply));
 }
 
-static void virtio_sysmem_process(VirtIOSysmem *s, VirtQueueElement *elem)
+static void virtio_sysmem_core_event(void *opaque, uint32_t object_id,
+                                     const uint8_t *bytes, uint32_t n,
+                                     const SysmemHandle *handles, uint32_t nh)
+{
+    virtio_sysmem_queue_event(opaque, VIRTIO_SYSMEM_EVENT_MESSAGE, object_id,
+                              VIRTIO_SYSMEM_S_OK, bytes, n, handles, nh);
+}
+
+static void virtio_sysmem_core_close(void *opaque, uint32_t object_id,
+                                     int32_t epitaph)
+{
+    VirtIOSysmem *s = opaque;
+    uint8_t bytes[FIDL_EPITAPH_SIZE];
+    uint32_t n = 0;
+
+    trace_virtio_sysmem_close(object_id, epitaph);
+    if (!g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(object_id))) {
+        /* A channel: the guest gets the FIDL epitaph as its last message. */
+        fidl_encode_epitaph(epitaph, bytes, sizeof(bytes), &n);
+    }
+    virtio_sysmem_queue_event(s, VIRTIO_SYSMEM_EVENT_CLOSED, object_id,
+                              epitaph, bytes, n, NULL, 0);
+}
+
+static void virtio_sysmem_core_log(void *opaque, GLogLevelFlags level,
+                                   const char *msg)
+{
+    if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
+                 G_LOG_LEVEL_WARNING)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: %s\n", msg);
+    }
+    trace_virtio_sysmem_log(msg);
+}
+
+static const SysmemHostOps virtio_sysmem_core_ops = {
+    .reply = virtio_sysmem_core_reply,
+    .event = virtio_sysmem_core_event,
+    .close = virtio_sysmem_core_close,
+    .log = virtio_sysmem_core_log,
+};
+
+static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
+                                  uint32_t id, uint32_t n, uint32_t nh)
+{
+    VirtQueueElement *elem = &req->elem;
+    size_t offset = sizeof(struct virtio_sysmem_req_hdr);
+    g_autofree uint8_t *bytes = NULL;
+    g_autofree SysmemHandle *handles = NULL;
+    bool two_way;
+    int32_t rc;
+    uint32_t i;
+
+    /* What zx_channel_write refuses; the channel stays open. */
+    if (n > VIRTIO_SYSMEM_MAX_MSG_BYTES || nh > VIRTIO_SYSMEM_MAX_MSG_HANDLES) {
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: object 0x%x: message "
+                      "of %u bytes and %u handles is over the limits\n",
+                      id, n, nh);
+        virtio_sysmem_complete(s, req, VIRTIO_SYSMEM_S_INVALID_ARGS, NULL, 0,
+                               NULL, 0);
+        return;
+    }
+
+    bytes = g_malloc(n ? n : 1);
+    iov_to_buf(elem->out_sg, elem->out_num, offset, bytes, n);
+    handles = g_new0(SysmemHandle, nh ? nh : 1);
+    for (i = 0; i < nh; i++) {
+        struct virtio_sysmem_handle w;
+
+        iov_to_buf(elem->out_sg, elem->out_num,
+                   offset + n + i * sizeof(w), &w, sizeof(w));
+        handle_from_wire(&w, &handles[i]);
+        if (handles[i].kind == SYSMEM_HANDLE_EVENTPAIR) {
+            g_hash_table_add(s->eventpairs, GUINT_TO_POINTER(handles[i].id));
+        }
+    }
+
+    /* A two-way call is held until the core replies, maybe much later. */
+    two_way = n >= FIDL_HEADER_SIZE && ldl_le_p(bytes) != 0;
+    trace_virtio_sysmem_message(id, n >= 4 ? ldl_le_p(bytes) : 0,
+                                n >= FIDL_HEADER_SIZE ? ldq_le_p(bytes + 8) : 0,
+                                n, nh);
+    if (two_way) {
+        req->held = true;
+        QTAILQ_INSERT_TAIL(&s->held, req, next);
+    }
+    rc = sysmem_core_message(s->core, id, bytes, n, handles, nh, req);
+    if (two_way) {
+        /* Completed (or dropped) from the reply callback, now or later. */
+        return;
+    }
+    virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
+}
+
+static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
+    VirtQueueElement *elem = &req->elem;
     struct virtio_sysmem_req_hdr hdr;
     size_t out_len = iov_size(elem->out_sg, elem->out_num);
     size_t in_len = iov_size(elem->in_sg, elem->in_num);
@@ -257,8 +387,7 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtQueueElement *elem)
         in_len < sizeof(struct virtio_sysmem_resp_hdr)) {
         virtio_error(vdev, "virtio-sysmem: request chain with %zu readable "
                      "and %zu writable bytes", out_len, in_len);
-        virtqueue_detach_element(s->request_vq, elem, 0);
-        g_free(elem);
+        virtio_sysmem_drop(s, req);
         return;
     }
     iov_to_buf(elem->out_sg, elem->out_num, 0, &hdr, sizeof(hdr));
@@ -273,41 +402,53 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtQueueElement *elem)
         virtio_error(vdev, "virtio-sysmem: request announces %u bytes and %u "
                      "handles but carries %zu bytes", bytes, handles,
                      out_len - sizeof(hdr));
-        virtqueue_detach_element(s->request_vq, elem, 0);
-        g_free(elem);
+        virtio_sysmem_drop(s, req);
         return;
     }
     if (hdr.reserved) {
-        virtio_sysmem_complete(s, elem, VIRTIO_SYSMEM_S_INVALID_ARGS, NULL, 0);
+        virtio_sysmem_complete(s, req, VIRTIO_SYSMEM_S_INVALID_ARGS, NULL, 0,
+                               NULL, 0);
         return;
     }
 
     switch (op) {
     case VIRTIO_SYSMEM_OP_CONNECT:
-        status = virtio_sysmem_connect(s, id, le32_to_cpu(hdr.arg));
+        if (le32_to_cpu(hdr.arg) == VIRTIO_SYSMEM_PROTOCOL_SYSMEM1 &&
+            !s->conf.v1) {
+            status = VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED;
+            break;
+        }
+        status = sysmem_core_connect(s->core, id, le32_to_cpu(hdr.arg));
         break;
     case VIRTIO_SYSMEM_OP_MESSAGE:
-        virtio_sysmem_message(s, elem, id, sizeof(hdr), bytes);
+        virtio_sysmem_message(s, req, id, bytes, handles);
         return;
     case VIRTIO_SYSMEM_OP_CLOSE:
-        status = g_hash_table_remove(s->channels, GUINT_TO_POINTER(id)) ?
-                 VIRTIO_SYSMEM_S_OK : VIRTIO_SYSMEM_S_NOT_FOUND;
+        if (id == VIRTIO_SYSMEM_ID_INVALID) {
+            status = VIRTIO_SYSMEM_S_INVALID_ARGS;
+            break;
+        }
+        if (!sysmem_core_buffer_release(s->core, id)) {
+            sysmem_core_peer_closed(s->core, id);
+        }
+        status = VIRTIO_SYSMEM_S_OK;
         break;
     default:
         qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: unknown op %u\n", op);
         status = VIRTIO_SYSMEM_S_NOT_SUPPORTED;
         break;
     }
-    virtio_sysmem_complete(s, elem, status, NULL, 0);
+    virtio_sysmem_complete(s, req, status, NULL, 0, NULL, 0);
 }
 
 static void virtio_sysmem_handle_request(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIOSysmem *s = VIRTIO_SYSMEM(vdev);
-    VirtQueueElement *elem;
+    VirtIOSysmemRequest *req;
 
-    while ((elem = virtqueue_pop(vq, sizeof(VirtIOSysmemRequest)))) {
-        virtio_sysmem_process(s, elem);
+    while ((req = virtqueue_pop(vq, sizeof(VirtIOSysmemRequest)))) {
+        req->held = false;
+        virtio_sysmem_process(s, req);
     }
 }
 
@@ -334,7 +475,42 @@ static uint64_t virtio_sysmem_get_features(VirtIODevice *vdev, uint64_t f,
     if (s->conf.v1) {
         virtio_add_feature(&f, VIRTIO_SYSMEM_F_V1);
     }
+    if (s->conf.secure_size) {
+        virtio_add_feature(&f, VIRTIO_SYSMEM_F_SECURE_HEAP);
+    }
     return f;
+}
+
+/* Reset */
+
+/*
+ * Reset (driver unload, reboot) drops every object and returns all memory
+ * to the region: a later driver starts clean.
+ */
+static void virtio_sysmem_drop_all(VirtIOSysmem *s)
+{
+    VirtIOSysmemRequest *req, *next;
+
+    s->resetting = true;
+    sysmem_core_reset(s->core);
+    QTAILQ_FOREACH_SAFE(req, &s->held, next, next) {
+        QTAILQ_REMOVE(&s->held, req, next);
+        virtio_sysmem_drop(s, req);
+    }
+    while (!g_queue_is_empty(s->pending_events)) {
+        g_free(g_queue_pop_head(s->pending_events));
+    }
+    g_hash_table_remove_all(s->eventpairs);
+    g_array_set_size(s->deferred_releases, 0);
+    s->resetting = false;
+}
+
+static void virtio_sysmem_reset(VirtIODevice *vdev)
+{
+    VirtIOSysmem *s = VIRTIO_SYSMEM(vdev);
+
+    trace_virtio_sysmem_reset();
+    virtio_sysmem_drop_all(s);
 }
 
 /* Realize and unrealize */
@@ -368,6 +544,26 @@ uint64_t virtio_sysmem_region_size(VirtIOSysmem *s, Error **errp)
     return size;
 }
 
+static SysmemCore *virtio_sysmem_core_new(VirtIOSysmem *s, uint64_t size,
+                                          Error **errp)
+{
+    SysmemCoreConfig cfg = {
+        .region_size = size,
+        .region_ptr = s->region_ptr,
+        .secure_heap_size = s->conf.secure_size,
+        .page_size = qemu_real_host_page_size(),
+        .max_objects = s->conf.max_objects,
+    };
+    g_autofree char *msg = NULL;
+    SysmemCore *core;
+
+    core = sysmem_core_new(&cfg, &virtio_sysmem_core_ops, s, &msg);
+    if (!core) {
+        error_setg(errp, "virtio-sysmem: %s", msg ? msg : "bad configuration");
+    }
+    return core;
+}
+
 static void virtio_sysmem_realize(DeviceState *dev, Error **errp)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
@@ -376,6 +572,13 @@ static void virtio_sysmem_realize(DeviceState *dev, Error **errp)
 
     size = virtio_sysmem_region_size(s, errp);
     if (!size) {
+        return;
+    }
+    if (s->conf.secure_size >= size ||
+        s->conf.secure_size % qemu_real_host_page_size()) {
+        error_setg(errp, "virtio-sysmem: secure-size 0x%" PRIx64 " must be "
+                   "page aligned and smaller than the region (0x%" PRIx64 ")",
+                   s->conf.secure_size, size);
         return;
     }
     if (!s->conf.max_objects || !s->conf.max_pending_events) {
@@ -402,8 +605,20 @@ static void virtio_sysmem_realize(DeviceState *dev, Error **errp)
     }
     s->region_ptr = memory_region_get_ram_ptr(s->region);
 
-    s->channels = g_hash_table_new(NULL, NULL);
+    s->core = virtio_sysmem_core_new(s, size, errp);
+    if (!s->core) {
+        if (s->conf.memdev) {
+            vmstate_unregister_ram(s->region, dev);
+            host_memory_backend_set_mapped(s->conf.memdev, false);
+        }
+        return;
+    }
+    QTAILQ_INIT(&s->held);
     s->pending_events = g_queue_new();
+    s->eventpairs = g_hash_table_new(NULL, NULL);
+    s->deferred_releases = g_array_new(false, false, sizeof(SysmemHandle));
+    s->release_bh = qemu_bh_new_guarded(virtio_sysmem_release_bh, s,
+                                        &dev->mem_reentrancy_guard);
 
     virtio_init(vdev, VIRTIO_ID_SYSMEM, sizeof(struct virtio_sysmem_config));
     s->request_vq = virtio_add_queue(vdev, VIRTIO_SYSMEM_QUEUE_SIZE,
@@ -418,26 +633,18 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
     VirtIOSysmem *s = VIRTIO_SYSMEM(dev);
 
+    virtio_sysmem_drop_all(s);
+    qemu_bh_delete(s->release_bh);
     virtio_delete_queue(s->request_vq);
     virtio_delete_queue(s->event_vq);
     virtio_cleanup(vdev);
+    sysmem_core_free(s->core);
     g_queue_free_full(s->pending_events, g_free);
-    g_hash_table_destroy(s->channels);
+    g_hash_table_destroy(s->eventpairs);
+    g_array_free(s->deferred_releases, true);
     if (s->conf.memdev) {
         vmstate_unregister_ram(s->region, dev);
         host_memory_backend_set_mapped(s->conf.memdev, false);
-    }
-}
-
-/* Reset */
-
-static void virtio_sysmem_reset(VirtIODevice *vdev)
-{
-    VirtIOSysmem *s = VIRTIO_SYSMEM(vdev);
-
-    g_hash_table_remove_all(s->channels);
-    while (!g_queue_is_empty(s->pending_events)) {
-        g_free(g_queue_pop_head(s->pending_events));
     }
 }
 
@@ -459,6 +666,7 @@ static const Property virtio_sysmem_properties[] = {
     DEFINE_PROP_LINK("memdev", VirtIOSysmem, conf.memdev,
                      TYPE_MEMORY_BACKEND, HostMemoryBackend *),
     DEFINE_PROP_SIZE("size", VirtIOSysmem, conf.size, 0),
+    DEFINE_PROP_SIZE("secure-size", VirtIOSysmem, conf.secure_size, 0),
     DEFINE_PROP_BOOL("v1", VirtIOSysmem, conf.v1, true),
     DEFINE_PROP_UINT32("max-objects", VirtIOSysmem, conf.max_objects, 16384),
     DEFINE_PROP_UINT32("max-pending-events", VirtIOSysmem,

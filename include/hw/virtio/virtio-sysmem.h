@@ -30,10 +30,14 @@ OBJECT_DECLARE_SIMPLE_TYPE(VirtIOSysmem, VIRTIO_SYSMEM)
 typedef struct VirtIOSysmemConf {
     HostMemoryBackend *memdev;
     uint64_t size;
+    uint64_t secure_size;
     bool v1;
     uint32_t max_objects;
     uint32_t max_pending_events;
 } VirtIOSysmemConf;
+
+typedef struct SysmemCore SysmemCore;
+typedef struct VirtIOSysmemRequest VirtIOSysmemRequest;
 
 struct VirtIOSysmem {
     VirtIODevice parent_obj;
@@ -48,10 +52,24 @@ struct VirtIOSysmem {
     MemoryRegion region_ram;
     void *region_ptr;
 
-    /* Guest-chosen ids of the channels connected to the Allocator. */
-    GHashTable *channels;
-    /* VirtIOSysmemEvent waiting for an eventq buffer. */
+    /* Allocation, negotiation and the FIDL servers live here. */
+    SysmemCore *core;
+
+    /* Two-way calls whose reply does not exist yet (hanging gets). */
+    QTAILQ_HEAD(, VirtIOSysmemRequest) held;
+    /* Events waiting for an eventq buffer, at most max_pending_events. */
     GQueue *pending_events;
+    /* Ids of event pair ends the device holds (their close has no epitaph). */
+    GHashTable *eventpairs;
+    /*
+     * Work the core must not be re-entered for from its own callbacks:
+     * handles of replies the guest had no room for, channels whose events
+     * overflowed.  Done by release_bh.
+     */
+    GArray *deferred_releases;
+    QEMUBH *release_bh;
+    /* Set while the core is being reset: rings are going away. */
+    bool resetting;
 };
 
 /*
