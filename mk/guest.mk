@@ -91,8 +91,14 @@ $(GUEST_CTL): $(GSRC)/tools/vsysmemctl.c $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_A)
 
-GUEST_TEST_NAMES := $(patsubst $(srcdir)/tests/guest/%.c,%,$(wildcard $(srcdir)/tests/guest/test-*.c))
+GUEST_TEST_C := $(patsubst $(srcdir)/tests/guest/%.c,%,$(wildcard $(srcdir)/tests/guest/test-*.c))
+GUEST_TEST_SH := $(patsubst $(srcdir)/tests/guest/%.sh,%,$(wildcard $(srcdir)/tests/guest/test-*.sh))
+GUEST_TEST_NAMES := $(GUEST_TEST_C) $(GUEST_TEST_SH)
 GUEST_TEST_BINS := $(addprefix $(GB)/tests/,$(GUEST_TEST_NAMES))
+
+$(addprefix $(GB)/tests/,$(GUEST_TEST_SH)): $(GB)/tests/%: $(srcdir)/tests/guest/%.sh
+	@mkdir -p $(@D)
+	$(Q)cp $< $@ && chmod +x $@
 
 $(GB)/tests/%: $(srcdir)/tests/guest/%.c $(srcdir)/tests/guest/tap.h $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
 	@mkdir -p $(@D)

@@ -110,6 +110,15 @@ if [ -x /run.sh ]; then
 else
     echo "no /run.sh: nothing to do"
 fi
+# Whatever the test said, a warning or oops in the kernel log fails it.
+bad='BUG:|WARNING:|Oops|UBSAN|refcount_t:|general protection|list_(add|del) corruption'
+if dmesg | grep -qE "\$bad"; then
+    echo "not ok - the guest kernel log is clean"
+    dmesg | grep -E -A8 "\$bad" | head -40
+    status=1
+else
+    echo "ok - the guest kernel log is clean"
+fi
 echo "VSYSMEM-EXIT \$status"
 sync
 poweroff -f

@@ -351,6 +351,190 @@ static int cmd_negotiate(unsigned int participants, uint32_t count,
     return 0;
 }
 
+/* ---- demo: a camera and a display negotiate NV12 frames ---------------- */
+
+#define DEMO_W 640
+#define DEMO_H 480
+
+static void demo_constraints(sysmem2_buffer_collection_constraints_t *c,
+                             bool camera)
+{
+    sysmem2_image_format_constraints_t *ifc = &c->image_format_constraints[0];
+
+    c->has_usage = true;
+    c->usage.has_cpu = true;
+    if (camera) {
+        c->usage.cpu = SYSMEM2_CPU_USAGE_WRITE_OFTEN;
+        c->usage.has_video = true;
+        c->usage.video = SYSMEM2_VIDEO_USAGE_CAPTURE;
+        c->has_min_buffer_count_for_camping = true;
+        c->min_buffer_count_for_camping = 2;
+    } else {
+        c->usage.cpu = SYSMEM2_CPU_USAGE_READ_OFTEN;
+        c->usage.has_display = true;
+        c->usage.display = SYSMEM2_DISPLAY_USAGE_LAYER;
+        c->has_min_buffer_count_for_camping = true;
+        c->min_buffer_count_for_camping = 1;
+    }
+    c->has_buffer_memory_constraints = true;
+    c->buffer_memory_constraints.has_cpu_domain_supported = true;
+    c->buffer_memory_constraints.cpu_domain_supported = true;
+    c->buffer_memory_constraints.has_ram_domain_supported = true;
+    c->buffer_memory_constraints.ram_domain_supported = true;
+    c->has_image_format_constraints = true;
+    c->image_format_constraints_count = 1;
+    ifc->has_pixel_format = true;
+    ifc->pixel_format = IMAGES2_PIXEL_FORMAT_NV12;
+    ifc->has_pixel_format_modifier = true;
+    ifc->pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_LINEAR;
+    ifc->has_color_spaces = true;
+    ifc->color_spaces_count = 1;
+    ifc->color_spaces[0] = IMAGES2_COLOR_SPACE_REC709;
+    ifc->has_min_size = true;
+    ifc->min_size.width = DEMO_W;
+    ifc->min_size.height = DEMO_H;
+    if (!camera) {
+        ifc->has_bytes_per_row_divisor = true;
+        ifc->bytes_per_row_divisor = 256;
+    }
+}
+
+static uint32_t demo_frame_sum(const uint8_t *p, uint32_t stride)
+{
+    uint32_t sum = 0;
+
+    for (uint32_t y = 0; y < DEMO_H * 3 / 2; y++) {
+        for (uint32_t x = 0; x < DEMO_W; x++) {
+            sum = sum * 31 + p[y * stride + x];
+        }
+    }
+    return sum;
+}
+
+static int demo_display(int dev, int sock)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    int alloc, token, col;
+    uint32_t sums[2], stride;
+    const uint8_t *p;
+
+    token = recv_fd(sock);
+    alloc = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+    if (token < 0 || alloc < 0 || !c || !info) {
+        return fail("display: setup", token < 0 ? token : alloc);
+    }
+    vsm2_set_debug_client_info(alloc, false, "display", getpid());
+    demo_constraints(c, false);
+    if (participate(dev, alloc, token, "display", c, info, &col)) {
+        return 1;
+    }
+    stride = info->settings.image_format_constraints.min_bytes_per_row;
+    printf("display: joined; row stride %u is a multiple of 256\n", stride);
+    /* Wait for the camera's frame. */
+    if (read(sock, sums, sizeof(sums[0])) != sizeof(sums[0])) {
+        return fail("display: wait for a frame", -EPIPE);
+    }
+    p = vsm_map((int)info->buffers[0].vmo,
+                info->settings.buffer_settings.size_bytes, false);
+    if (!p) {
+        return fail("display: mmap", -errno);
+    }
+    vsm_sync((int)info->buffers[0].vmo, true, false);
+    sums[1] = demo_frame_sum(p, stride);
+    vsm_sync((int)info->buffers[0].vmo, false, false);
+    printf("display: frame in buffer 0 has checksum %#010x (%s)\n", sums[1],
+           sums[1] == sums[0] ? "matches the camera's" : "MISMATCH");
+    vsm2_release(col);
+    vsm2_info_close_handles(info);
+    return sums[1] == sums[0] ? 0 : 1;
+}
+
+static int cmd_demo(void)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    const sysmem2_image_format_constraints_t *ifc;
+    int dev, alloc, token, dup, col, sv[2], status, ret;
+    uint32_t stride, sum;
+    uint64_t t0;
+    uint8_t *p;
+    pid_t pid;
+
+    if (open_dev(&dev, &alloc) || !c || !info) {
+        return 1;
+    }
+    printf("camera:  NV12 %ux%u, CPU writes, 2 buffers to camp on\n",
+           DEMO_W, DEMO_H);
+    printf("display: NV12 %ux%u, CPU reads, 1 buffer, bytes per row "
+           "divisible by 256\n", DEMO_W, DEMO_H);
+    t0 = now_ns();
+    vsm2_set_debug_client_info(alloc, false, "camera", getpid());
+    token = vsm2_allocate_shared_collection(alloc);
+    if (token < 0) {
+        return fail("camera: AllocateSharedCollection", token);
+    }
+    dup = vsm2_duplicate(token, 0xffffffffu);
+    if (dup < 0) {
+        return fail("camera: Duplicate", dup);
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+        return fail("socketpair", -errno);
+    }
+    pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        close(token);
+        close(dup);
+        _exit(demo_display(dev, sv[1]));
+    }
+    close(sv[1]);
+    ret = send_fd(sv[0], dup);
+    close(dup);
+    if (ret) {
+        return fail("camera: send the token to the display", ret);
+    }
+    printf("camera:  sent a token to the display process over a UNIX socket\n");
+    demo_constraints(c, true);
+    if (participate(dev, alloc, token, "camera", c, info, &col)) {
+        return 1;
+    }
+    ifc = &info->settings.image_format_constraints;
+    stride = ifc->min_bytes_per_row;
+    printf("negotiated in %.2f ms: %u buffers of %" PRIu64 " bytes, "
+           "pixel format %u (NV12), %ux%u, %u bytes per row, %s domain\n",
+           (now_ns() - t0) / 1e6, info->buffers_count,
+           info->settings.buffer_settings.size_bytes, ifc->pixel_format,
+           ifc->min_size.width, ifc->min_size.height, stride,
+           domain_name(info->settings.buffer_settings.coherency_domain));
+    print_info("camera", dev, info);
+
+    p = vsm_map((int)info->buffers[0].vmo,
+                info->settings.buffer_settings.size_bytes, true);
+    if (!p) {
+        return fail("camera: mmap", -errno);
+    }
+    vsm_sync((int)info->buffers[0].vmo, true, true);
+    for (uint32_t y = 0; y < DEMO_H; y++) {          /* Y: a gradient */
+        for (uint32_t x = 0; x < DEMO_W; x++) {
+            p[y * stride + x] = (uint8_t)(x + y);
+        }
+    }
+    for (uint32_t y = DEMO_H; y < DEMO_H * 3 / 2; y++) {  /* UV: grey */
+        memset(p + (size_t)y * stride, 128, DEMO_W);
+    }
+    vsm_sync((int)info->buffers[0].vmo, false, true);
+    sum = demo_frame_sum(p, stride);
+    printf("camera:  wrote a frame into buffer 0, checksum %#010x\n", sum);
+    if (write(sv[0], &sum, sizeof(sum)) != sizeof(sum)) {
+        return fail("camera: notify the display", -EPIPE);
+    }
+    waitpid(pid, &status, 0);
+    vsm2_release(col);
+    vsm2_info_close_handles(info);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -411,7 +595,7 @@ int main(int argc, char **argv)
         }
         return cmd_negotiate(participants, count, size, rounds);
     } else if (!strcmp(cmd, "demo")) {
-        return cmd_negotiate(2, 2, 1 << 20, 1);
+        return cmd_demo();
     }
     fprintf(stderr, "vsysmemctl: unknown command '%s'\n", cmd);
     usage(stderr);
