@@ -167,10 +167,17 @@ static bool all_zero(const uint8_t *p, uint32_t n)
     return true;
 }
 
-/* Offset of vector/string data after the u32 count in the C layout. */
-static inline uint32_t c_data_offset(const fidl_type_t *elem)
+/*
+ * Where vector data starts in the C layout: the T array declared right
+ * after the u32 count, i.e. at the first address past the count aligned
+ * for T.  Computed from the real address, which is what the C compiler
+ * did too (the enclosing struct is aligned for T).
+ */
+static inline uintptr_t c_vector_data(const void *count, const fidl_type_t *e)
 {
-    return align_up32(4, elem ? elem->c_align : 1);
+    uintptr_t a = e->c_align ? e->c_align : 1;
+
+    return ((uintptr_t)count + 4 + a - 1) & ~(a - 1);
 }
 
 static inline void *cptr(void *c, uint32_t off)
@@ -495,7 +502,8 @@ static int dec_vector(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
     const fidl_type_t *e = t->elem;
     uint64_t count = rd64(d->b + off);
     uint64_t presence = rd64(d->b + off + 8);
-    uint32_t body, i, data_off = c_data_offset(e);
+    uint8_t *data = c ? (uint8_t *)c_vector_data(c, e) : NULL;
+    uint32_t body, i;
     int r;
 
     if (count > UINT32_C(0xffffffff)) {
@@ -531,7 +539,7 @@ static int dec_vector(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
     }
     for (i = 0; i < count; i++) {
         r = dec_value(d, e, body + i * e->wire_size,
-                      cptr(c, data_off + i * e->c_size), depth + 1);
+                      cptr(data, i * e->c_size), depth + 1);
         if (r) {
             return r;
         }
@@ -971,7 +979,7 @@ static int enc_vector(fidl_encoder_t *e, const fidl_type_t *t, uint32_t off,
 {
     const fidl_type_t *el = t->elem;
     uint32_t count = (uint32_t)rd_c(c, 4), body, i;
-    uint32_t data_off = c_data_offset(el);
+    const uint8_t *data = (const uint8_t *)c_vector_data(c, el);
     int r;
 
     if (count == FIDL_ABSENT_COUNT) {
@@ -993,7 +1001,7 @@ static int enc_vector(fidl_encoder_t *e, const fidl_type_t *t, uint32_t off,
     }
     for (i = 0; i < count; i++) {
         r = enc_value(e, el, body + i * el->wire_size,
-                      ccptr(c, data_off + i * el->c_size), depth + 1);
+                      ccptr(data, i * el->c_size), depth + 1);
         if (r) {
             return r;
         }

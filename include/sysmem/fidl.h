@@ -261,8 +261,9 @@ typedef struct fidl_field {
  *  bool/int/enum/bits: the native value, same size as on the wire.
  *  handle: fidl_handle_t, FIDL_HANDLE_INVALID when absent.
  *  string:<N>:  uint32_t len; char data[N + 1];  (NUL-terminated)
- *  vector<T>:N: uint32_t count; T data[N];  (data at the next offset
- *               aligned for T, i.e. declared right after the count)
+ *  vector<T>:N: uint32_t count; T data[N];  (the array declared right
+ *               after the count: it starts at the first address past the
+ *               count that is aligned for T)
  *    An absent optional string/vector has len/count FIDL_ABSENT_COUNT.
  *  array<T,N>:  T data[N].
  *  struct/table: the C struct described by the descriptor.
