@@ -1355,3 +1355,16 @@ int fidl_encode_unknown_method_reply(uint32_t txid, uint64_t ordinal,
     }
     return FIDL_OK;
 }
+
+fidl_unknown_action_t fidl_unknown_method_action(const fidl_message_header_t *hdr,
+                                                 fidl_openness_t openness)
+{
+    if (!fidl_header_is_flexible(hdr) || openness == FIDL_PROTOCOL_CLOSED) {
+        return FIDL_UNKNOWN_CLOSE_CHANNEL;
+    }
+    if (hdr->txid == 0) {
+        return FIDL_UNKNOWN_IGNORE;
+    }
+    return openness == FIDL_PROTOCOL_OPEN ? FIDL_UNKNOWN_REPLY
+                                          : FIDL_UNKNOWN_CLOSE_CHANNEL;
+}

@@ -340,6 +340,29 @@ int fidl_encode_unknown_method_reply(uint32_t txid, uint64_t ordinal,
                                      uint8_t *bytes, uint32_t cap,
                                      uint32_t *n);
 
+/*
+ * RFC-0138: what a receiver does with a message whose ordinal it does not
+ * know.  Strict messages and anything on a closed protocol close the
+ * channel; flexible one-way messages (and events, txid 0) on ajar/open
+ * protocols are ignored (after closing their handles); a flexible two-way
+ * call on an open protocol gets fidl_encode_unknown_method_reply(); on an
+ * ajar protocol it closes the channel.
+ */
+typedef enum fidl_openness {
+    FIDL_PROTOCOL_CLOSED,
+    FIDL_PROTOCOL_AJAR,
+    FIDL_PROTOCOL_OPEN,
+} fidl_openness_t;
+
+typedef enum fidl_unknown_action {
+    FIDL_UNKNOWN_CLOSE_CHANNEL,
+    FIDL_UNKNOWN_IGNORE,
+    FIDL_UNKNOWN_REPLY,
+} fidl_unknown_action_t;
+
+fidl_unknown_action_t fidl_unknown_method_action(const fidl_message_header_t *hdr,
+                                                 fidl_openness_t openness);
+
 /* Strict UTF-8 check as FIDL requires (no overlongs, no surrogates). */
 bool fidl_utf8_valid(const uint8_t *s, uint32_t n);
 

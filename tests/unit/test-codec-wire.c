@@ -1243,6 +1243,36 @@ static void test_unknown_method_reply(void)
                 FIDL_ERR_STRICT_UNION_UNKNOWN_FIELD);
 }
 
+static void test_unknown_interactions(void)
+{
+    static const struct {
+        bool flexible;
+        fidl_openness_t openness;
+        uint32_t txid;
+        fidl_unknown_action_t want;
+    } cases[] = {
+        { false, FIDL_PROTOCOL_OPEN, 0, FIDL_UNKNOWN_CLOSE_CHANNEL },
+        { false, FIDL_PROTOCOL_OPEN, 5, FIDL_UNKNOWN_CLOSE_CHANNEL },
+        { false, FIDL_PROTOCOL_AJAR, 0, FIDL_UNKNOWN_CLOSE_CHANNEL },
+        { false, FIDL_PROTOCOL_CLOSED, 5, FIDL_UNKNOWN_CLOSE_CHANNEL },
+        { true, FIDL_PROTOCOL_CLOSED, 0, FIDL_UNKNOWN_CLOSE_CHANNEL },
+        { true, FIDL_PROTOCOL_CLOSED, 5, FIDL_UNKNOWN_CLOSE_CHANNEL },
+        { true, FIDL_PROTOCOL_AJAR, 0, FIDL_UNKNOWN_IGNORE },
+        { true, FIDL_PROTOCOL_AJAR, 5, FIDL_UNKNOWN_CLOSE_CHANNEL },
+        { true, FIDL_PROTOCOL_OPEN, 0, FIDL_UNKNOWN_IGNORE },
+        { true, FIDL_PROTOCOL_OPEN, 5, FIDL_UNKNOWN_REPLY },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        fidl_message_header_t hdr;
+
+        fidl_header_init(&hdr, cases[i].txid, 0x10ff10ff10ff10ffull,
+                         cases[i].flexible);
+        g_assert_cmpint(fidl_unknown_method_action(&hdr, cases[i].openness),
+                        ==, cases[i].want);
+    }
+}
+
 static void test_result_union_golden(void)
 {
     fidl_message_header_t hdr;
@@ -1380,6 +1410,8 @@ int main(int argc, char **argv)
     g_test_add_func("/codec/message/unknown-method-reply",
                     test_unknown_method_reply);
     g_test_add_func("/codec/message/result-union", test_result_union_golden);
+    g_test_add_func("/codec/message/unknown-interactions",
+                    test_unknown_interactions);
     g_test_add_func("/codec/strerror", test_strerror);
 
     return g_test_run();
