@@ -127,6 +127,14 @@ endef
 GUEST_TESTS ?=
 $(foreach t,$(GUEST_TEST_NAMES),$(eval $(call guest_runner,$(t))))
 
+# Build checks: both kernel versions' headers, W=1, checkpatch --strict.
+$(GB)/check-kbuild.sh: $(srcdir)/tests/guest/kbuild-check.sh
+	@mkdir -p $(@D)
+	@printf '%s\n' '#!/bin/sh' '# TAP build check; accepts and ignores --tap.' \
+	  'exec sh $(srcdir)/tests/guest/kbuild-check.sh $(srcdir) $(abspath $(GB))/kbuild-check' > $@
+	@chmod +x $@
+GUEST_TESTS += $(GB)/check-kbuild.sh
+
 guest-check: guest $(GUEST_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(GUEST_TESTS)
 

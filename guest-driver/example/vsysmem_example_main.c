@@ -40,7 +40,7 @@ struct vsysmem_example_join {
 #define EX_MAX_BUFFERS 8
 
 struct vsysmem_example {
-	struct mutex lock;
+	struct mutex lock;	/* serialises the ioctls and the state below */
 	struct vsysmem_device *sdev;
 	struct vsysmem_object *collection;
 	struct dma_buf *bufs[EX_MAX_BUFFERS];

@@ -445,7 +445,6 @@ static const struct file_operations vsysmem_object_fops = {
 	.poll = vsysmem_object_poll,
 	.unlocked_ioctl = vsysmem_object_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 /* Install a fresh kernel-owned handle as an fd; closes it on failure. */
@@ -625,7 +624,6 @@ const struct file_operations vsysmem_misc_fops = {
 	.release = vsysmem_misc_release,
 	.unlocked_ioctl = vsysmem_misc_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 void vsysmem_misc_init(struct vsysmem_device *sdev)

@@ -32,7 +32,7 @@ struct vsysmem_device {
 	struct kref kref;
 	struct virtio_device *vdev;
 	int index;
-	char name[16];
+	char name[24];
 	struct miscdevice misc;
 	bool misc_registered;
 
