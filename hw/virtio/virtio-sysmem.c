@@ -30,6 +30,8 @@
 struct VirtIOSysmemRequest {
     VirtQueueElement elem;
     QTAILQ_ENTRY(VirtIOSysmemRequest) next;
+    /* Names the call to the core; stale cookies find nothing. */
+    uint32_t cookie;
     bool held;
 };
 
@@ -248,6 +250,23 @@ static void virtio_sysmem_complete(VirtIOSysmem *s, VirtIOSysmemRequest *req,
     g_free(req);
 }
 
+static void virtio_sysmem_hold(VirtIOSysmem *s, VirtIOSysmemRequest *req)
+{
+    req->cookie = ++s->next_cookie ? s->next_cookie : ++s->next_cookie;
+    req->held = true;
+    QTAILQ_INSERT_TAIL(&s->held, req, next);
+    g_hash_table_insert(s->held_by_cookie, GUINT_TO_POINTER(req->cookie), req);
+    s->num_held++;
+}
+
+static void virtio_sysmem_unhold(VirtIOSysmem *s, VirtIOSysmemRequest *req)
+{
+    QTAILQ_REMOVE(&s->held, req, next);
+    g_hash_table_remove(s->held_by_cookie, GUINT_TO_POINTER(req->cookie));
+    req->held = false;
+    s->num_held--;
+}
+
 /* Drop a request without completing it: its ring is going away. */
 static void virtio_sysmem_drop(VirtIOSysmem *s, VirtIOSysmemRequest *req)
 {
@@ -260,14 +279,13 @@ static void virtio_sysmem_core_reply(void *opaque, void *cookie,
                                      const SysmemHandle *handles, uint32_t nh)
 {
     VirtIOSysmem *s = opaque;
-    VirtIOSysmemRequest *req = cookie;
+    VirtIOSysmemRequest *req = g_hash_table_lookup(s->held_by_cookie, cookie);
 
-    if (!req || !req->held) {
+    if (!req) {
         virtio_sysmem_defer_release(s, handles, nh);
         return;
     }
-    QTAILQ_REMOVE(&s->held, req, next);
-    req->held = false;
+    virtio_sysmem_unhold(s, req);
     if (s->resetting) {
         virtio_sysmem_drop(s, req);
     } else if (!bytes) {
@@ -362,13 +380,17 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
                                 n >= FIDL_HEADER_SIZE ? ldq_le_p(bytes + 8) : 0,
                                 n, nh);
     if (two_way) {
-        req->held = true;
-        QTAILQ_INSERT_TAIL(&s->held, req, next);
+        virtio_sysmem_hold(s, req);
     }
-    rc = sysmem_core_message(s->core, id, bytes, n, handles, nh, req);
-    if (two_way) {
-        /* Completed (or dropped) from the reply callback, now or later. */
+    rc = sysmem_core_message(s->core, id, bytes, n, handles, nh,
+                             two_way ? GUINT_TO_POINTER(req->cookie) : NULL);
+    if (two_way && (!req->held || rc == 0)) {
+        /* Completed from the reply callback, now or later. */
         return;
+    }
+    if (two_way) {
+        /* Rejected without an answer (e.g. no such channel). */
+        virtio_sysmem_unhold(s, req);
     }
     virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
 }
@@ -413,8 +435,9 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
 
     switch (op) {
     case VIRTIO_SYSMEM_OP_CONNECT:
-        if (le32_to_cpu(hdr.arg) == VIRTIO_SYSMEM_PROTOCOL_SYSMEM1 &&
-            !s->conf.v1) {
+        if (le32_to_cpu(hdr.arg) != VIRTIO_SYSMEM_PROTOCOL_SYSMEM2 &&
+            !(le32_to_cpu(hdr.arg) == VIRTIO_SYSMEM_PROTOCOL_SYSMEM1 &&
+              s->conf.v1)) {
             status = VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED;
             break;
         }
@@ -494,7 +517,7 @@ static void virtio_sysmem_drop_all(VirtIOSysmem *s)
     s->resetting = true;
     sysmem_core_reset(s->core);
     QTAILQ_FOREACH_SAFE(req, &s->held, next, next) {
-        QTAILQ_REMOVE(&s->held, req, next);
+        virtio_sysmem_unhold(s, req);
         virtio_sysmem_drop(s, req);
     }
     while (!g_queue_is_empty(s->pending_events)) {
@@ -614,6 +637,7 @@ static void virtio_sysmem_realize(DeviceState *dev, Error **errp)
         return;
     }
     QTAILQ_INIT(&s->held);
+    s->held_by_cookie = g_hash_table_new(NULL, NULL);
     s->pending_events = g_queue_new();
     s->eventpairs = g_hash_table_new(NULL, NULL);
     s->deferred_releases = g_array_new(false, false, sizeof(SysmemHandle));
@@ -641,6 +665,7 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
     sysmem_core_free(s->core);
     g_queue_free_full(s->pending_events, g_free);
     g_hash_table_destroy(s->eventpairs);
+    g_hash_table_destroy(s->held_by_cookie);
     g_array_free(s->deferred_releases, true);
     if (s->conf.memdev) {
         vmstate_unregister_ram(s->region, dev);

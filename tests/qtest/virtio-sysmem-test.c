@@ -21,6 +21,7 @@
 #include "libqos/qgraph.h"
 #include "libqos/pci.h"
 #include "libqos/virtio-sysmem.h"
+#include "sysmem/methods.h"
 
 #define TEST_REGION_SIZE QVIRTIO_SYSMEM_TEST_REGION_SIZE
 
@@ -145,8 +146,12 @@ static void test_connect_and_close(void *obj, void *data,
     g_assert_cmpint(sysmem_connect(s, 3, 99), ==,
                     VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
     g_assert_cmpint(sysmem_close(s, 1), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_close(s, 1), ==, VIRTIO_SYSMEM_S_NOT_FOUND);
     g_assert_cmpint(sysmem_close(s, 2), ==, VIRTIO_SYSMEM_S_OK);
+    /* Closed ids are free for reuse. */
+    g_assert_cmpint(sysmem_connect(s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(sysmem_close(s, 1), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(sysmem_close(s, 0), ==, VIRTIO_SYSMEM_S_INVALID_ARGS);
 }
 
 static void test_unknown_method(void *obj, void *data, QGuestAllocator *alloc)
@@ -204,20 +209,510 @@ static void test_bad_magic_closes_channel(void *obj, void *data,
                                             epitaph, sizeof(epitaph)));
     g_assert_cmpuint(le32_to_cpu(ev.type), ==, VIRTIO_SYSMEM_EVENT_CLOSED);
     g_assert_cmpuint(le32_to_cpu(ev.object_id), ==, 8);
-    g_assert_cmpint((int32_t)le32_to_cpu(ev.status), ==,
-                    VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
+    /* The epitaph is an error status, the same in the event and bytes. */
+    g_assert_cmpint((int32_t)le32_to_cpu(ev.status), <, 0);
     g_assert_cmpuint(le32_to_cpu(ev.num_bytes), ==, 24);
     g_assert_cmphex(ldq_le_p(&epitaph[8]), ==, UINT64_MAX);
     g_assert_cmpint((int32_t)ldl_le_p(&epitaph[16]), ==,
-                    VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
+                    (int32_t)le32_to_cpu(ev.status));
 
     /* Channel 8 is gone, channel 9 is untouched. */
-    g_assert_cmpint(sysmem_close(s, 8), ==, VIRTIO_SYSMEM_S_NOT_FOUND);
+    status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, 8,
+                                 0, unknown_two_way, sizeof(unknown_two_way),
+                                 NULL, 0, NULL, epitaph, sizeof(epitaph),
+                                 NULL, 0);
+    /* As zx_channel_write after the peer closed. */
+    g_assert_cmpint(status, ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(sysmem_close(s, 8), ==, VIRTIO_SYSMEM_S_OK);
     status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, 9,
                                  0, unknown_two_way, sizeof(unknown_two_way),
                                  NULL, 0, NULL, epitaph, sizeof(epitaph),
                                  NULL, 0);
     g_assert_cmpint(status, ==, VIRTIO_SYSMEM_S_OK);
+}
+
+
+/*
+ * FIDL clients over the virtqueues: requests are encoded with the shared
+ * codec exactly as a guest library does, handles travel in the ABI's
+ * handle table.
+ */
+
+#define CPU_RW (SYSMEM2_CPU_USAGE_READ_OFTEN | SYSMEM2_CPU_USAGE_WRITE_OFTEN)
+
+static uint32_t next_id = 0x1000;
+static uint32_t next_txid = 1;
+
+static struct virtio_sysmem_handle server_end(uint32_t id)
+{
+    return (struct virtio_sysmem_handle) {
+        .type = cpu_to_le32(VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER),
+        .id = cpu_to_le32(id),
+    };
+}
+
+static struct virtio_sysmem_handle client_end(uint32_t id)
+{
+    return (struct virtio_sysmem_handle) {
+        .type = cpu_to_le32(VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT),
+        .id = cpu_to_le32(id),
+    };
+}
+
+typedef struct FidlReply {
+    struct virtio_sysmem_resp_hdr resp;
+    uint8_t bytes[VIRTIO_SYSMEM_MAX_MSG_BYTES];
+    struct virtio_sysmem_handle handles[VIRTIO_SYSMEM_MAX_MSG_HANDLES];
+} FidlReply;
+
+/* Encode method @mid with @req; handle fields of @req index @h from 1. */
+static QVirtioSysmemCall fidl_submit(QVirtioSysmem *s, uint32_t obj,
+                                     uint32_t mid, const void *req,
+                                     const struct virtio_sysmem_handle *h,
+                                     uint32_t nh)
+{
+    const sysmem_method_t *m = sysmem_method_by_id(mid);
+    g_autofree uint8_t *bytes = g_malloc(FIDL_MAX_MSG_BYTES);
+    fidl_handle_info_t hinfo[FIDL_MAX_MSG_HANDLES];
+    struct virtio_sysmem_handle wire[FIDL_MAX_MSG_HANDLES];
+    bool two_way = m->flags & SYSMEM_METHOD_TWO_WAY;
+    uint32_t n, onh, i;
+
+    g_assert_cmpint(sysmem_encode_request(m, two_way ? next_txid++ : 0, req,
+                                          bytes, FIDL_MAX_MSG_BYTES, &n,
+                                          hinfo, FIDL_MAX_MSG_HANDLES, &onh),
+                    ==, 0);
+    for (i = 0; i < onh; i++) {
+        g_assert_cmpuint(hinfo[i].handle, >=, 1);
+        g_assert_cmpuint(hinfo[i].handle, <=, nh);
+        wire[i] = h[hinfo[i].handle - 1];
+    }
+    return qvirtio_sysmem_submit(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE,
+                                 obj, 0, bytes, n, wire, onh,
+                                 two_way ? sizeof(FidlReply) : 0);
+}
+
+static int32_t fidl_wait(QVirtioSysmem *s, QVirtioSysmemCall *call,
+                         FidlReply *r)
+{
+    return qvirtio_sysmem_wait(global_qtest, s, call, &r->resp, r->bytes,
+                               sizeof(r->bytes), r->handles,
+                               VIRTIO_SYSMEM_MAX_MSG_HANDLES);
+}
+
+static void fidl_send(QVirtioSysmem *s, uint32_t obj, uint32_t mid,
+                      const void *req, const struct virtio_sysmem_handle *h,
+                      uint32_t nh)
+{
+    QVirtioSysmemCall c = fidl_submit(s, obj, mid, req, h, nh);
+    g_autofree FidlReply *r = g_new0(FidlReply, 1);
+
+    g_assert_cmpint(fidl_wait(s, &c, r), ==, VIRTIO_SYSMEM_S_OK);
+}
+
+/* Decode a reply to @mid into @out; returns the codec's status. */
+static int fidl_decode_reply(uint32_t mid, FidlReply *r, void *out)
+{
+    fidl_handle_info_t hinfo[FIDL_MAX_MSG_HANDLES];
+    uint32_t nh = le32_to_cpu(r->resp.num_handles), i;
+
+    for (i = 0; i < nh; i++) {
+        uint32_t type = le32_to_cpu(r->handles[i].type);
+
+        hinfo[i].handle = i + 1;
+        hinfo[i].type = type == VIRTIO_SYSMEM_HANDLE_BUFFER ?
+                        FIDL_OBJ_TYPE_VMO :
+                        type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR ?
+                        FIDL_OBJ_TYPE_NONE : FIDL_OBJ_TYPE_CHANNEL;
+        hinfo[i].rights = le32_to_cpu(r->handles[i].rights) |
+                          FIDL_RIGHTS_BASIC;
+        hinfo[i].flags = 0;
+    }
+    return sysmem_decode_reply(sysmem_method_by_id(mid), r->bytes,
+                               le32_to_cpu(r->resp.num_bytes), hinfo, nh,
+                               NULL, out);
+}
+
+static uint32_t open_allocator(QVirtioSysmem *s, uint32_t protocol)
+{
+    uint32_t id = next_id++;
+
+    g_assert_cmpint(sysmem_connect(s, id, protocol), ==, VIRTIO_SYSMEM_S_OK);
+    return id;
+}
+
+static uint32_t allocate_shared(QVirtioSysmem *s, uint32_t alloc)
+{
+    sysmem2_allocator_allocate_shared_collection_request_t r = {
+        .has_token_request = true, .token_request = 1,
+    };
+    struct virtio_sysmem_handle h = server_end(next_id++);
+
+    fidl_send(s, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_ALLOCATE_SHARED_COLLECTION,
+              &r, &h, 1);
+    return le32_to_cpu(h.id);
+}
+
+static uint32_t duplicate(QVirtioSysmem *s, uint32_t token)
+{
+    sysmem2_buffer_collection_token_duplicate_request_t r = {
+        .has_rights_attenuation_mask = true,
+        .rights_attenuation_mask = 0xffffffff,
+        .has_token_request = true, .token_request = 1,
+    };
+    struct virtio_sysmem_handle h = server_end(next_id++);
+
+    fidl_send(s, token, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE,
+              &r, &h, 1);
+    return le32_to_cpu(h.id);
+}
+
+static void node_sync(QVirtioSysmem *s, uint32_t node)
+{
+    QVirtioSysmemCall c = fidl_submit(s, node, SYSMEM_M_SYSMEM2_NODE_SYNC,
+                                      NULL, NULL, 0);
+    g_autofree FidlReply *r = g_new0(FidlReply, 1);
+
+    g_assert_cmpint(fidl_wait(s, &c, r), ==, VIRTIO_SYSMEM_S_OK);
+}
+
+static uint32_t bind_token(QVirtioSysmem *s, uint32_t alloc, uint32_t token)
+{
+    sysmem2_allocator_bind_shared_collection_request_t r = {
+        .has_token = true, .token = 1,
+        .has_buffer_collection_request = true,
+        .buffer_collection_request = 2,
+    };
+    struct virtio_sysmem_handle h[2] = {
+        client_end(token), server_end(next_id++),
+    };
+
+    fidl_send(s, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION,
+              &r, h, 2);
+    return le32_to_cpu(h[1].id);
+}
+
+static uint32_t allocate_non_shared(QVirtioSysmem *s, uint32_t alloc)
+{
+    sysmem2_allocator_allocate_non_shared_collection_request_t r = {
+        .has_collection_request = true, .collection_request = 1,
+    };
+    struct virtio_sysmem_handle h = server_end(next_id++);
+
+    fidl_send(s, alloc,
+              SYSMEM_M_SYSMEM2_ALLOCATOR_ALLOCATE_NON_SHARED_COLLECTION,
+              &r, &h, 1);
+    return le32_to_cpu(h.id);
+}
+
+static void set_constraints(QVirtioSysmem *s, uint32_t coll, uint32_t count,
+                            uint64_t min_size)
+{
+    g_autofree sysmem2_buffer_collection_set_constraints_request_t *r =
+        g_new0(sysmem2_buffer_collection_set_constraints_request_t, 1);
+    sysmem2_buffer_collection_constraints_t *c = &r->constraints;
+
+    r->has_constraints = true;
+    c->has_usage = true;
+    c->usage.has_cpu = true;
+    c->usage.cpu = CPU_RW;
+    c->has_min_buffer_count_for_camping = true;
+    c->min_buffer_count_for_camping = count;
+    c->has_buffer_memory_constraints = true;
+    c->buffer_memory_constraints.has_min_size_bytes = true;
+    c->buffer_memory_constraints.min_size_bytes = min_size;
+    fidl_send(s, coll, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS, r,
+              NULL, 0);
+}
+
+static QVirtioSysmemCall wait_allocated(QVirtioSysmem *s, uint32_t coll)
+{
+    return fidl_submit(s, coll,
+                       SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_WAIT_FOR_ALL_BUFFERS_ALLOCATED,
+                       NULL, NULL, 0);
+}
+
+/* Wait for the reply and decode the collection info (or the error). */
+static sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t *
+wait_result(QVirtioSysmem *s, QVirtioSysmemCall *call, FidlReply *r)
+{
+    sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t *res =
+        g_new0(sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t,
+               1);
+
+    g_assert_cmpint(fidl_wait(s, call, r), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(fidl_decode_reply(
+        SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_WAIT_FOR_ALL_BUFFERS_ALLOCATED,
+        r, res), ==, 0);
+    return res;
+}
+
+static void release_buffers(QVirtioSysmem *s, FidlReply *r)
+{
+    uint32_t i;
+
+    for (i = 0; i < le32_to_cpu(r->resp.num_handles); i++) {
+        if (le32_to_cpu(r->handles[i].type) == VIRTIO_SYSMEM_HANDLE_BUFFER) {
+            g_assert_cmpint(sysmem_close(s, le32_to_cpu(r->handles[i].id)),
+                            ==, VIRTIO_SYSMEM_S_OK);
+        }
+    }
+}
+
+static void release_node(QVirtioSysmem *s, uint32_t node)
+{
+    fidl_send(s, node, SYSMEM_M_SYSMEM2_NODE_RELEASE, NULL, NULL, 0);
+    g_assert_cmpint(sysmem_close(s, node), ==, VIRTIO_SYSMEM_S_OK);
+}
+
+static QDict *query_sysmem(void)
+{
+    QDict *resp = qtest_qmp(global_qtest,
+                            "{'execute': 'x-query-virtio-sysmem'}");
+    QList *list = qdict_get_qlist(resp, "return");
+    QDict *dev;
+
+    g_assert_nonnull(list);
+    g_assert_cmpint(qlist_size(list), ==, 1);
+    dev = qobject_to(QDict, qlist_peek(list));
+    qobject_ref(dev);
+    qobject_unref(resp);
+    return dev;
+}
+
+static void assert_region_used(uint64_t expected)
+{
+    QDict *dev = query_sysmem();
+
+    g_assert_cmpuint(qdict_get_int(dev, "region-used"), ==, expected);
+    qobject_unref(dev);
+}
+
+static void test_non_shared(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    g_autofree FidlReply *r = g_new0(FidlReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL;
+    sysmem2_buffer_collection_info_t *info;
+    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t coll = allocate_non_shared(s, a);
+    QVirtioSysmemCall wait;
+
+    set_constraints(s, coll, 2, 64 * 1024);
+    wait = wait_allocated(s, coll);
+    res = wait_result(s, &wait, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+    info = &res->response.buffer_collection_info;
+    g_assert_cmpuint(info->buffers_count, ==, 2);
+    g_assert_cmpuint(info->settings.buffer_settings.size_bytes, >=, 64 * 1024);
+    g_assert_cmpuint(le32_to_cpu(r->resp.num_handles), ==, 2);
+    g_assert_cmpuint(le32_to_cpu(r->handles[0].type), ==,
+                     VIRTIO_SYSMEM_HANDLE_BUFFER);
+    g_assert_cmpuint(le64_to_cpu(r->handles[0].size), >=, 64 * 1024);
+    g_assert_cmpuint(le64_to_cpu(r->handles[0].offset) +
+                     le64_to_cpu(r->handles[0].size), <=, TEST_REGION_SIZE);
+    g_assert_cmpuint(le64_to_cpu(r->handles[0].offset), !=,
+                     le64_to_cpu(r->handles[1].offset));
+    assert_region_used(le64_to_cpu(r->handles[0].size) +
+                       le64_to_cpu(r->handles[1].size));
+
+    release_buffers(s, r);
+    release_node(s, coll);
+    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_region_used(0);
+}
+
+/*
+ * Two participants on one shared collection: the first one's
+ * WaitForAllBuffersAllocated is held until the second sets constraints;
+ * both get the same buffers, zero-filled, visible through the BAR.
+ */
+static void test_shared_two_participants(void *obj, void *data,
+                                         QGuestAllocator *alloc)
+{
+    QVirtioSysmemPCI *dev = obj;
+    QVirtioSysmem *s = &dev->sysmem;
+    QPCIDevice *pdev = dev->pci_vdev.pdev;
+    g_autofree FidlReply *r1 = g_new0(FidlReply, 1);
+    g_autofree FidlReply *r2 = g_new0(FidlReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res1 = NULL, *res2 = NULL;
+    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t token = allocate_shared(s, a);
+    uint32_t token2 = duplicate(s, token);
+    uint32_t c1, c2, i;
+    QVirtioSysmemCall w1, w2;
+    uint8_t buf[256];
+    uint64_t bar_size, off;
+    QPCIBar bar;
+
+    node_sync(s, token);
+    c1 = bind_token(s, a, token);
+    c2 = bind_token(s, a, token2);
+    set_constraints(s, c1, 1, 8192);
+    w1 = wait_allocated(s, c1);
+    node_sync(s, c1);
+    g_assert_false(qvirtio_sysmem_done(global_qtest, s, &w1));
+
+    set_constraints(s, c2, 2, 16384);
+    w2 = wait_allocated(s, c2);
+    res1 = wait_result(s, &w1, r1);
+    res2 = wait_result(s, &w2, r2);
+    g_assert_cmpuint(res1->tag, ==, 1);
+    g_assert_cmpuint(res2->tag, ==, 1);
+    g_assert_cmpuint(res1->response.buffer_collection_info.buffers_count, ==,
+                     3);
+    g_assert_cmpuint(le32_to_cpu(r1->resp.num_handles), ==, 3);
+    g_assert_cmpuint(le32_to_cpu(r2->resp.num_handles), ==, 3);
+    for (i = 0; i < 3; i++) {
+        /* Each participant holds its own handle to the same memory. */
+        g_assert_cmpuint(le64_to_cpu(r1->handles[i].offset), ==,
+                         le64_to_cpu(r2->handles[i].offset));
+        g_assert_cmpuint(le32_to_cpu(r1->handles[i].id), !=,
+                         le32_to_cpu(r2->handles[i].id));
+        g_assert_cmpuint(le64_to_cpu(r1->handles[i].size), >=, 16384);
+    }
+
+    qpci_device_enable(pdev);
+    bar = qpci_iomap(pdev, 4, &bar_size);
+    off = le64_to_cpu(r1->handles[2].offset);
+    qpci_memread(pdev, bar, off, buf, sizeof(buf));
+    for (i = 0; i < sizeof(buf); i++) {
+        g_assert_cmpuint(buf[i], ==, 0);
+    }
+    memset(buf, 0x5a, sizeof(buf));
+    qpci_memwrite(pdev, bar, off, buf, sizeof(buf));
+    qpci_iounmap(pdev, bar);
+
+    release_buffers(s, r1);
+    /* Participant 2 still holds the buffers: memory stays allocated. */
+    g_assert_cmpuint(qdict_get_int(query_sysmem(), "region-used"), >, 0);
+    release_buffers(s, r2);
+    release_node(s, c1);
+    release_node(s, c2);
+    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_region_used(0);
+}
+
+/* A participant that closes without Release fails the others. */
+static void test_close_without_release(void *obj, void *data,
+                                       QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    g_autofree FidlReply *r = g_new0(FidlReply, 1);
+    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t token = allocate_shared(s, a);
+    uint32_t token2 = duplicate(s, token);
+    uint32_t c1;
+    QVirtioSysmemCall w1;
+    struct virtio_sysmem_event ev;
+    uint8_t bytes[256];
+    bool saw_c1 = false;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        qvirtio_sysmem_post_event(global_qtest, s, 256);
+    }
+    node_sync(s, token);
+    c1 = bind_token(s, a, token);
+    set_constraints(s, c1, 1, 4096);
+    w1 = wait_allocated(s, c1);
+    /* The second participant's process dies: its token just closes. */
+    g_assert_cmpint(sysmem_close(s, token2), ==, VIRTIO_SYSMEM_S_OK);
+
+    /* The held call ends (error reply or closed), and c1 is closed. */
+    fidl_wait(s, &w1, r);
+    while (qvirtio_sysmem_next_event(global_qtest, s, 2000000, &ev, bytes,
+                                     sizeof(bytes))) {
+        if (le32_to_cpu(ev.type) == VIRTIO_SYSMEM_EVENT_CLOSED &&
+            le32_to_cpu(ev.object_id) == c1) {
+            saw_c1 = true;
+            g_assert_cmpint((int32_t)le32_to_cpu(ev.status), !=, 0);
+            break;
+        }
+    }
+    g_assert_true(saw_c1);
+    sysmem_close(s, c1);
+    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_region_used(0);
+}
+
+/* Device reset drops every object and returns all memory. */
+static void test_reset_reclaims(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    g_autofree FidlReply *r = g_new0(FidlReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL;
+    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t coll = allocate_non_shared(s, a);
+    QVirtioSysmemCall wait;
+    QDict *dev;
+
+    set_constraints(s, coll, 4, 1024 * 1024);
+    wait = wait_allocated(s, coll);
+    res = wait_result(s, &wait, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+    g_assert_cmpuint(qdict_get_int(query_sysmem(), "region-used"), >=,
+                     4 * 1024 * 1024);
+
+    qvirtio_reset(s->vdev);
+    dev = query_sysmem();
+    g_assert_cmpuint(qdict_get_int(dev, "region-used"), ==, 0);
+    g_assert_cmpuint(qdict_get_int(dev, "objects"), ==, 0);
+    g_assert_cmpuint(qdict_get_int(dev, "held-requests"), ==, 0);
+    qobject_unref(dev);
+}
+
+/* A handle naming an id nobody holds closes only that channel. */
+static void test_bad_handle(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t b = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    sysmem2_allocator_bind_shared_collection_request_t r = {
+        .has_token = true, .token = 1,
+        .has_buffer_collection_request = true,
+        .buffer_collection_request = 2,
+    };
+    struct virtio_sysmem_handle h[2] = {
+        client_end(0x7ffffff0), server_end(next_id++),
+    };
+    QVirtioSysmemCall c;
+    g_autofree FidlReply *rep = g_new0(FidlReply, 1);
+
+    uint32_t coll = le32_to_cpu(h[1].id);
+
+    fidl_send(s, a, SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION, &r,
+              h, 2);
+    /*
+     * As on Fuchsia with a token sysmem does not know: the collection being
+     * bound fails; the allocator and other channels carry on.
+     */
+    c = fidl_submit(s, coll, SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
+    g_assert_cmpint(fidl_wait(s, &c, rep), ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(sysmem_close(s, coll), ==, VIRTIO_SYSMEM_S_OK);
+    node_sync(s, allocate_non_shared(s, a));
+    node_sync(s, allocate_non_shared(s, b));
+    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(sysmem_close(s, b), ==, VIRTIO_SYSMEM_S_OK);
+}
+
+/* Over-limit messages are refused like zx_channel_write; the channel stays. */
+static void test_oversize(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    g_autofree uint8_t *big = g_malloc0(VIRTIO_SYSMEM_MAX_MSG_BYTES + 16);
+    int32_t status;
+
+    memcpy(big, unknown_two_way, sizeof(unknown_two_way));
+    status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, a,
+                                 0, big, VIRTIO_SYSMEM_MAX_MSG_BYTES + 16,
+                                 NULL, 0, NULL, NULL, 0, NULL, 0);
+    g_assert_cmpint(status, ==, VIRTIO_SYSMEM_S_INVALID_ARGS);
+    node_sync(s, allocate_non_shared(s, a));
 }
 
 /* Bad properties: refused with a message naming the problem. */
@@ -297,6 +792,14 @@ static void register_virtio_sysmem_test(void)
     qos_add_test("unknown-method", "virtio-sysmem", test_unknown_method, NULL);
     qos_add_test("bad-magic", "virtio-sysmem", test_bad_magic_closes_channel,
                  NULL);
+    qos_add_test("non-shared", "virtio-sysmem", test_non_shared, NULL);
+    qos_add_test("shared-two-participants", "virtio-sysmem-pci",
+                 test_shared_two_participants, NULL);
+    qos_add_test("close-without-release", "virtio-sysmem",
+                 test_close_without_release, NULL);
+    qos_add_test("reset-reclaims", "virtio-sysmem", test_reset_reclaims, NULL);
+    qos_add_test("bad-handle", "virtio-sysmem", test_bad_handle, NULL);
+    qos_add_test("oversize", "virtio-sysmem", test_oversize, NULL);
     qtest_add_func("/virtio-sysmem/bad-properties", test_bad_properties);
     qtest_add_func("/virtio-sysmem/bad-command-line", test_bad_command_line);
 }

@@ -57,6 +57,9 @@ struct VirtIOSysmem {
 
     /* Two-way calls whose reply does not exist yet (hanging gets). */
     QTAILQ_HEAD(, VirtIOSysmemRequest) held;
+    GHashTable *held_by_cookie;
+    uint32_t num_held;
+    uint32_t next_cookie;
     /* Events waiting for an eventq buffer, at most max_pending_events. */
     GQueue *pending_events;
     /* Ids of event pair ends the device holds (their close has no epitaph). */
