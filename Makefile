@@ -51,7 +51,7 @@ configure-if-needed: $(BUILD)/config-sysmem.mak
 
 # The project's qtests live in QEMU's qos-test; run only their paths.
 QOS_TEST := $(BUILD)/tests/qtest/qos-test
-QTESTS := $(QOS_TEST)::-p,/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/virtio-sysmem-pci,-p,/x86_64/virtio-sysmem
+QTESTS := $(QOS_TEST)::-r,/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/virtio-sysmem-pci,-r,/x86_64/virtio-sysmem
 export QTEST_QEMU_BINARY := $(abspath $(BUILD))/qemu-system-x86_64
 
 qemu: configure-if-needed

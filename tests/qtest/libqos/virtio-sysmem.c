@@ -104,7 +104,10 @@ static uint32_t add_chain(QTestState *qts, QVirtioDevice *d, QVirtQueue *vq,
     return idx[0];
 }
 
-/* Move every used element to qs->completed and free its descriptors. */
+/*
+ * Move every used element to qs->completed.  Its descriptors stay busy until
+ * the completion is claimed, so a head names one chain until then.
+ */
 static void reap_used(QTestState *qts, QVirtioDevice *d, QVirtQueue *vq)
 {
     QVirtioSysmemQueueState *qs = queue_state(vq);
@@ -112,7 +115,7 @@ static void reap_used(QTestState *qts, QVirtioDevice *d, QVirtQueue *vq)
     for (;;) {
         uint16_t used_idx = qtest_readw(qts, vq->used + 2);
         uint64_t elem;
-        uint32_t head, len, n, i, desc;
+        uint32_t head, len;
 
         if (used_idx == vq->last_used_idx) {
             return;
@@ -123,20 +126,29 @@ static void reap_used(QTestState *qts, QVirtioDevice *d, QVirtQueue *vq)
         vq->last_used_idx++;
 
         g_assert_cmpuint(head, <, vq->size);
-        n = GPOINTER_TO_UINT(g_hash_table_lookup(qs->chain_len,
-                                                 GUINT_TO_POINTER(head)));
-        g_assert_cmpuint(n, >, 0);
-        g_hash_table_remove(qs->chain_len, GUINT_TO_POINTER(head));
-        for (i = 0, desc = head; i < n; i++) {
-            qs->desc_busy[desc] = false;
-            desc = qtest_readw(qts, vq->desc + 16 * desc + 14);
-        }
+        g_assert_true(g_hash_table_contains(qs->chain_len,
+                                            GUINT_TO_POINTER(head)));
         if (g_hash_table_contains(qs->event_addr, GUINT_TO_POINTER(head))) {
             g_queue_push_tail(&qs->event_order, GUINT_TO_POINTER(head));
         } else {
             g_hash_table_insert(qs->completed, GUINT_TO_POINTER(head),
                                 GUINT_TO_POINTER(len + 1));
         }
+    }
+}
+
+/* The chain at @head is claimed: its descriptors may be reused. */
+static void free_chain(QTestState *qts, QVirtQueue *vq, uint32_t head)
+{
+    QVirtioSysmemQueueState *qs = queue_state(vq);
+    uint32_t n = GPOINTER_TO_UINT(g_hash_table_lookup(qs->chain_len,
+                                                      GUINT_TO_POINTER(head)));
+    uint32_t i, desc;
+
+    g_hash_table_remove(qs->chain_len, GUINT_TO_POINTER(head));
+    for (i = 0, desc = head; i < n; i++) {
+        qs->desc_busy[desc] = false;
+        desc = qtest_readw(qts, vq->desc + 16 * desc + 14);
     }
 }
 
@@ -153,6 +165,7 @@ static int64_t take_completed(QTestState *qts, QVirtioDevice *d,
         return -1;
     }
     g_hash_table_remove(qs->completed, GUINT_TO_POINTER(head));
+    free_chain(qts, vq, head);
     return GPOINTER_TO_UINT(v) - 1;
 }
 
@@ -300,6 +313,7 @@ bool qvirtio_sysmem_next_event(QTestState *qts, QVirtioSysmem *s,
             uint64_t addr = (uintptr_t)g_hash_table_lookup(qs->event_addr, key);
 
             g_hash_table_remove(qs->event_addr, key);
+            free_chain(qts, s->eventq, GPOINTER_TO_UINT(key));
             qtest_memread(qts, addr, ev, sizeof(*ev));
             g_assert_cmpuint(le32_to_cpu(ev->num_bytes), <=, cap);
             if (ev->num_bytes) {
