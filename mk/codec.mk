@@ -65,5 +65,6 @@ check-unit: $(CODEC_FUZZ)
 FUZZ_SECONDS ?= 300
 .PHONY: fuzz-codec
 fuzz-codec: $(CODEC_FUZZ)
-	$(CODEC_FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	$(CODEC_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=65700 \
+		-print_final_stats=1 \
 		$(CODEC_FUZZ_SCRATCH) $(CODEC_FUZZ_CORPUS)

@@ -446,6 +446,73 @@ static void round_trip_type(const fidl_type_t *t)
     g_rand_free(f.rand);
 }
 
+/*
+ * With CODEC_FUZZ_SEEDS=<dir> in the environment, also write one fully
+ * populated request and reply per method in fuzz/codec-fuzz.c's input
+ * format ([0xff][handle count][handle type bytes][message]); that is how
+ * fuzz/codec-corpus was made.
+ */
+static void write_fuzz_seed(const sysmem_method_t *m, bool reply)
+{
+    const char *dir = g_getenv("CODEC_FUZZ_SEEDS");
+    const fidl_type_t *t = reply ? m->response : m->request;
+    g_autofree uint8_t *c = NULL;
+    g_autofree uint8_t *msg = g_malloc(FIDL_MAX_MSG_BYTES);
+    fidl_handle_info_t h[FIDL_MAX_MSG_HANDLES];
+    filler_t f = { .rand = g_rand_new_with_seed(7), .all = true,
+                   .next_handle = 1, .vec_max = 2 };
+    uint32_t n, nh = 0;
+    GByteArray *seed;
+    g_autofree char *name = NULL;
+    g_autofree char *path = NULL;
+    int r;
+
+    if (!dir || (reply && !(m->flags & SYSMEM_METHOD_TWO_WAY))) {
+        g_rand_free(f.rand);
+        return;
+    }
+    if (t) {
+        c = g_malloc0(t->c_size);
+        fill(&f, t, c);
+    }
+    g_rand_free(f.rand);
+    r = reply ? sysmem_encode_reply(m, 1, c, msg, FIDL_MAX_MSG_BYTES, &n, h,
+                                    FIDL_MAX_MSG_HANDLES, &nh)
+              : sysmem_encode_request(m, (m->flags & SYSMEM_METHOD_TWO_WAY)
+                                      ? 1 : 0, c, msg, FIDL_MAX_MSG_BYTES,
+                                      &n, h, FIDL_MAX_MSG_HANDLES, &nh);
+    assert_fidl(r, FIDL_OK);
+    seed = g_byte_array_new();
+    g_byte_array_append(seed, (const guint8 *)"\xff", 1);
+    g_byte_array_append(seed, (const guint8 *)&(guint8){ (guint8)nh }, 1);
+    for (uint32_t i = 0; i < nh; i++) {
+        static const uint32_t order[] = {
+            FIDL_OBJ_TYPE_NONE, FIDL_OBJ_TYPE_CHANNEL, FIDL_OBJ_TYPE_VMO,
+            FIDL_OBJ_TYPE_EVENT, FIDL_OBJ_TYPE_EVENTPAIR,
+        };
+        guint8 b = 0x80;
+
+        for (guint8 k = 0; k < G_N_ELEMENTS(order); k++) {
+            if (order[k] == h[i].type) {
+                b |= k;
+            }
+        }
+        g_byte_array_append(seed, &b, 1);
+    }
+    g_byte_array_append(seed, msg, n);
+    name = g_strdup_printf("msg-%s-%s", strrchr(m->selector, '/') + 1,
+                           reply ? "reply" : "request");
+    if (g_str_has_prefix(m->selector, "fuchsia.sysmem/")) {
+        g_autofree char *v1 = g_strconcat("v1-", name, NULL);
+        g_free(name);
+        name = g_steal_pointer(&v1);
+    }
+    path = g_build_filename(dir, name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *)seed->data,
+                                      seed->len, NULL));
+    g_byte_array_free(seed, TRUE);
+}
+
 static void test_round_trip_all_methods(gconstpointer data)
 {
     const sysmem_method_t *m = data;
@@ -456,6 +523,8 @@ static void test_round_trip_all_methods(gconstpointer data)
     if (m->response) {
         round_trip_type(m->response);
     }
+    write_fuzz_seed(m, false);
+    write_fuzz_seed(m, true);
 }
 
 static void test_round_trip_types(void)
