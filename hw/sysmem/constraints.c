@@ -489,11 +489,12 @@ sysmem2_error_t sysmem_constraints_sanitize(const SysmemConstraints *in,
     for (i = 0; i < n; i++) {
         for (j = i + 1; j < n; j++) {
             if (pair_matches(&flat[i], &flat[j])) {
+                err = fail(why, "two image format entries for %s/0x%"
+                           G_GINT64_MODIFIER "x",
+                           sysmem_pixel_format_name(flat[i].pixel_format) ?:
+                           "?", flat[i].pixel_format_modifier);
                 g_free(flat);
-                return fail(why, "two image format entries for %s/0x%"
-                            G_GINT64_MODIFIER "x",
-                            sysmem_pixel_format_name(flat[i].pixel_format) ?:
-                            "?", flat[i].pixel_format_modifier);
+                return err;
             }
         }
     }

@@ -1,0 +1,1255 @@
+/*
+ * sysmem core scenarios, driven through the host interface with real FIDL
+ * messages (reference section 6 and the failure paths).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "tests/unit/test-core-util.h"
+
+/* 1. one participant, cpuRW, camping 3, 64..128 KiB, cpu domain only */
+static void test_single_participant(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = c_new();
+    g_autofree sysmem2_buffer_collection_info_t *info =
+        g_new0(sysmem2_buffer_collection_info_t, 1);
+    TestCollection tc;
+    VsCall *w;
+    uint32_t i;
+
+    test_collection(h, &tc, 1);
+    c_cpu(c, CPU_RW);
+    c_camping(c, 3);
+    c_size(c, 64 * 1024, 128 * 1024);
+    c_domains(c, true, false, false);
+    vs_set_constraints(h, tc.colls[0], c);
+    w = vs_wait(h, tc.colls[0], false);
+    g_assert_true(w->done);
+    g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 3);
+    g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==, 65536);
+    g_assert_cmpuint(info->settings.buffer_settings.raw_vmo_size, ==, 65536);
+    g_assert_cmpuint(info->settings.buffer_settings.coherency_domain, ==,
+                     SYSMEM2_COHERENCY_DOMAIN_CPU);
+    g_assert_false(info->settings.has_image_format_constraints);
+    g_assert_cmpstr(info->settings.buffer_settings.heap.heap_type, ==,
+                    SYSMEM2_HEAP_TYPE_SYSTEM_RAM);
+    g_assert_cmpuint(w->nh, ==, 3);
+    for (i = 0; i < 3; i++) {
+        g_assert_true(info->buffers[i].has_vmo);
+        g_assert_cmpuint(w->handles[i].size, ==, 65536);
+        g_assert_true(w->handles[i].rights & SYSMEM_RIGHT_WRITE);
+    }
+    g_assert_cmpint(vs_check(h, tc.colls[0], false), ==, 0);
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+
+static sysmem2_buffer_collection_info_t *info_new(void)
+{
+    return g_new0(sysmem2_buffer_collection_info_t, 1);
+}
+
+/* cpu usage, camping n, optional min size */
+static SysmemConstraints *simple(uint32_t camping, uint64_t min_size)
+{
+    SysmemConstraints *c = c_new();
+
+    c_cpu(c, CPU_RW);
+    c_camping(c, camping);
+    if (min_size) {
+        c_size(c, min_size, 0);
+    }
+    return c;
+}
+
+static sysmem2_image_format_constraints_t *nv12(SysmemConstraints *c,
+                                                uint32_t w, uint32_t h)
+{
+    sysmem2_image_format_constraints_t *f =
+        c_image(c, IMAGES2_PIXEL_FORMAT_NV12, IMAGES2_COLOR_SPACE_REC709);
+
+    ifc_min_size(f, w, h);
+    return f;
+}
+
+/* 2. NV12 256x256 with bpr/alignment constraints: exactly 98304 bytes */
+static void test_nv12_size(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(3, 64 * 1024);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    sysmem2_image_format_constraints_t *f;
+    TestCollection tc;
+
+    c->buffer_memory_constraints.has_min_size_bytes = false;
+    f = nv12(c, 256, 256);
+    f->has_min_bytes_per_row = true;
+    f->min_bytes_per_row = 256;
+    f->has_size_alignment = true;
+    f->size_alignment.width = f->size_alignment.height = 2;
+    f->has_bytes_per_row_divisor = true;
+    f->bytes_per_row_divisor = 2;
+    test_collection(h, &tc, 1);
+    vs_set_constraints(h, tc.colls[0], c);
+    g_assert_cmpint(vs_wait_result(vs_wait(h, tc.colls[0], false), info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 3);
+    g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==, 98304);
+    g_assert_true(info->settings.has_image_format_constraints);
+    g_assert_cmpuint(info->settings.image_format_constraints.pixel_format, ==,
+                     IMAGES2_PIXEL_FORMAT_NV12);
+    g_assert_cmpuint(info->settings.image_format_constraints.pixel_format_modifier,
+                     ==, IMAGES2_FORMAT_MODIFIER_LINEAR);
+    g_assert_cmpuint(info->settings.image_format_constraints.color_spaces[0], ==,
+                     IMAGES2_COLOR_SPACE_REC709);
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+/* 3. camping 3 + min_buffer_count 5 -> 5 */
+static void test_min_buffer_count(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(3, 4096);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    TestCollection tc;
+
+    c_min_count(c, 5);
+    test_collection(h, &tc, 1);
+    vs_set_constraints(h, tc.colls[0], c);
+    g_assert_cmpint(vs_wait_result(vs_wait(h, tc.colls[0], false), info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 5);
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+/* 4. two NV12 participants + one with empty constraints */
+static void test_three_participants(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c1 = simple(3, 0);
+    g_autofree SysmemConstraints *c2 = simple(3, 0);
+    g_autofree SysmemConstraints *empty = c_new();
+    g_autofree sysmem2_buffer_collection_info_t *i1 = info_new();
+    g_autofree sysmem2_buffer_collection_info_t *i3 = info_new();
+    TestCollection tc;
+    VsCall *w1, *w3;
+
+    nv12(c1, 256, 256);
+    nv12(c2, 512, 512);
+    c_size(c1, 0, 393216);
+    test_collection(h, &tc, 3);
+    vs_set_constraints(h, tc.colls[0], c1);
+    w1 = vs_wait(h, tc.colls[0], false);
+    g_assert_cmpint(vs_check(h, tc.colls[0], false), ==, SYSMEM2_ERROR_PENDING);
+    vs_set_constraints(h, tc.colls[2], empty);
+    g_assert_cmpint(vs_check(h, tc.colls[2], false), ==, SYSMEM2_ERROR_PENDING);
+    g_assert_false(w1->done);
+    vs_set_constraints(h, tc.colls[1], c2);
+    g_assert_true(w1->done);
+    w3 = vs_wait(h, tc.colls[2], false);
+    g_assert_cmpint(vs_wait_result(w1, i1), ==, 0);
+    g_assert_cmpint(vs_wait_result(w3, i3), ==, 0);
+    g_assert_cmpuint(i1->buffers_count, ==, 6);
+    g_assert_cmpuint(i1->settings.buffer_settings.size_bytes, ==, 393216);
+    g_assert_cmpuint(w1->nh, ==, 6);
+    /* the none-usage participant gets buffers without vmos */
+    g_assert_cmpuint(i3->buffers_count, ==, 6);
+    g_assert_cmpuint(w3->nh, ==, 0);
+    g_assert_false(i3->buffers[0].has_vmo);
+    g_assert_true(i3->buffers[0].has_vmo_usable_start);
+    g_assert_cmpuint(i3->settings.buffer_settings.size_bytes, ==, 393216);
+    g_assert_cmpuint(i3->buffer_collection_id, ==, i1->buffer_collection_id);
+    g_assert_cmpint(vs_check(h, tc.colls[1], false), ==, 0);
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+/* 5. released constraints still count */
+static void test_release_keeps_constraints(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(2, 4096);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    TestCollection tc;
+    int32_t ep;
+
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], c);
+    vs_release(h, tc.colls[0], false);
+    vs_peer_close(h, tc.colls[0]);
+    g_assert_true(vs_closed(h, tc.colls[0], &ep));
+    vs_set_constraints(h, tc.colls[1], c);
+    g_assert_cmpint(vs_wait_result(vs_wait(h, tc.colls[1], false), info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 4);
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+/* 6a. a dispensable token closing before allocation fails everything */
+static void test_dispensable_before_allocation(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(2, 4096);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t coll;
+    int32_t ep;
+    VsCall *w;
+
+    vs_set_dispensable(h, child);
+    g_assert_true(vs_sync(h, root, false));
+    coll = vs_bind(h, alloc, root, false);
+    vs_set_constraints(h, coll, c);
+    w = vs_wait(h, coll, false);
+    vs_peer_close(h, child);
+    g_assert_true(w->done);
+    g_assert_false(w->answered);
+    g_assert_true(vs_closed(h, coll, &ep));
+    g_assert_cmpint(ep, ==, FIDL_ZX_ERR_PEER_CLOSED);
+    vs_host_free(h);
+}
+
+/* 6b. a dispensable participant failing after allocation is contained */
+static void test_dispensable_after_allocation(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(2, 4096);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t coll, coll2;
+    SysmemCoreStats st;
+
+    vs_set_dispensable(h, child);
+    g_assert_true(vs_sync(h, root, false));
+    coll = vs_bind(h, alloc, root, false);
+    coll2 = vs_bind(h, alloc, child, false);
+    vs_set_constraints(h, coll, c);
+    vs_set_constraints(h, coll2, c);
+    g_assert_cmpint(vs_wait_result(vs_wait(h, coll, false), info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 4);
+    vs_peer_close(h, coll2);
+    g_assert_false(vs_closed(h, coll, NULL));
+    g_assert_true(vs_sync(h, coll, false));
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 1);
+    g_assert_cmpuint(st.buffers, ==, 4);
+    vs_peer_close(h, coll);
+    vs_release_buffers(h);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffers, ==, 0);
+    vs_host_free(h);
+}
+
+/* 7. a participant closing without Release ends the others' waits */
+static void test_close_without_release(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(2, 4096);
+    TestCollection tc;
+    VsCall *w;
+    int32_t ep;
+    SysmemCoreStats st;
+
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], c);
+    w = vs_wait(h, tc.colls[0], false);
+    vs_peer_close(h, tc.colls[1]);
+    g_assert_true(w->done);
+    g_assert_false(w->answered);
+    g_assert_true(vs_closed(h, tc.colls[0], &ep));
+    g_assert_cmpint(ep, ==, FIDL_ZX_ERR_PEER_CLOSED);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 0);
+    g_assert_cmpuint(st.buffers, ==, 0);
+    vs_host_free(h);
+}
+
+static sysmem2_error_t alloc_one(VsHost *h, const SysmemConstraints *c,
+                                 sysmem2_buffer_collection_info_t *info,
+                                 VsCall **wp)
+{
+    TestCollection tc;
+    VsCall *w;
+
+    g_autofree SysmemConstraints *empty = c_new();
+
+    /* A second, empty participant lets the wait be queued first. */
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], c);
+    w = vs_wait(h, tc.colls[0], false);
+    g_assert_false(w->done);
+    vs_set_constraints(h, tc.colls[1], empty);
+    if (wp) {
+        *wp = w;
+    }
+    g_assert_true(w->done);
+    if (!w->answered) {
+        return SYSMEM2_ERROR_INVALID;   /* channel closed, no error value */
+    }
+    return vs_wait_result(w, info);
+}
+
+/* 9. the same format twice in one participant */
+static void test_duplicate_format(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 0);
+
+    nv12(c, 64, 64)->color_spaces[0] = IMAGES2_COLOR_SPACE_REC601_NTSC;
+    nv12(c, 64, 64);
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    vs_host_free(h);
+}
+
+/* 10. non-shared collection with display usage picks the RAM domain */
+static void test_display_ram_domain(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 4096);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t coll = vs_allocate_non_shared(h, alloc, false);
+
+    c->usage.has_display = true;
+    c->usage.display = SYSMEM2_DISPLAY_USAGE_LAYER;
+    c_domains(c, true, true, false);
+    vs_set_constraints(h, coll, c);
+    g_assert_cmpint(vs_wait_result(vs_wait(h, coll, false), info), ==, 0);
+    g_assert_cmpuint(info->settings.buffer_settings.coherency_domain, ==,
+                     SYSMEM2_COHERENCY_DOMAIN_RAM);
+    vs_host_free(h);
+}
+
+/* 13. deprecated required_max_size goes into the list */
+static void test_required_max_size(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 0);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    sysmem2_image_format_constraints_t *f = nv12(c, 256, 256), *r;
+
+    f->has_required_max_size = true;
+    f->required_max_size.width = 512;
+    f->required_max_size.height = 1024;
+    g_assert_cmpint(alloc_one(h, c, info, NULL), ==, 0);
+    r = &info->settings.image_format_constraints;
+    g_assert_cmpuint(r->required_max_size_list_count, ==, 1);
+    g_assert_cmpuint(r->required_max_size_list[0].width, ==, 512);
+    g_assert_cmpuint(r->required_max_size_list[0].height, ==, 1024);
+    g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==, 786432);
+    vs_host_free(h);
+}
+
+/* 14. required_max_size_list echoed exactly */
+static void test_required_max_size_list(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 0);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    sysmem2_image_format_constraints_t *f = nv12(c, 256, 256), *r;
+
+    f->has_required_max_size_list = true;
+    f->required_max_size_list_count = 1;
+    f->required_max_size_list[0].width = 512;
+    f->required_max_size_list[0].height = 1024;
+    g_assert_cmpint(alloc_one(h, c, info, NULL), ==, 0);
+    r = &info->settings.image_format_constraints;
+    g_assert_cmpuint(r->required_max_size_list_count, ==, 1);
+    g_assert_cmpuint(r->required_max_size_list[0].width, ==, 512);
+    g_assert_cmpuint(r->required_max_size_list[0].height, ==, 1024);
+    g_assert_cmpuint(r->required_max_size.width, ==, 0);
+    g_assert_cmpuint(r->required_max_size.height, ==, 0);
+    g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==, 786432);
+    vs_host_free(h);
+}
+
+/* 18. invalid constraints */
+static void test_invalid_constraints(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 0);
+    sysmem2_image_format_constraints_t *f;
+
+    /* no size implied at all */
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    /* max_buffer_count 0 */
+    c_size(c, 4096, 0);
+    c->has_max_buffer_count = true;
+    c->max_buffer_count = 0;
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    c->has_max_buffer_count = false;
+    /* required_min_size with a 0 dimension */
+    f = nv12(c, 64, 64);
+    f->has_required_min_size = true;
+    f->required_min_size.width = 64;
+    f->required_min_size.height = 0;
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    f->has_required_min_size = false;
+    /* two identical entries */
+    nv12(c, 64, 64);
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    vs_host_free(h);
+}
+
+/* 19. far too many buffers */
+static void test_too_many_buffers(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(0, 4096);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t coll = vs_allocate_non_shared(h, alloc, false);
+    VsCall *w;
+
+    c_min_count(c, (1u << 30) / PAGE);
+    vs_set_constraints(h, coll, c);
+    /* a single participant: the failure closes the channel at once */
+    g_assert_true(vs_closed(h, coll, NULL));
+    w = vs_wait(h, coll, false);
+    g_assert_false(w->answered);
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    vs_host_free(h);
+}
+
+/* 20. DuplicateSync with an attenuation mask removes WRITE */
+static void test_rights_attenuation(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 4096);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t masks[2] = { FIDL_RIGHT_SAME_RIGHTS, ~FIDL_RIGHT_WRITE };
+    uint32_t toks[2], colls[3], i;
+    VsCall *w[3];
+
+    g_assert_cmpint(vs_duplicate_sync(h, root, masks, 2, toks), ==, 2);
+    g_assert_cmpuint(toks[0] & SYSMEM_DEVICE_ID_BIT, !=, 0);
+    colls[0] = vs_bind(h, alloc, root, false);
+    colls[1] = vs_bind(h, alloc, toks[0], false);
+    colls[2] = vs_bind(h, alloc, toks[1], false);
+    for (i = 0; i < 3; i++) {
+        vs_set_constraints(h, colls[i], c);
+    }
+    for (i = 0; i < 3; i++) {
+        w[i] = vs_wait(h, colls[i], false);
+        g_assert_true(w[i]->answered);
+        g_assert_cmpuint(w[i]->nh, ==, 3);
+    }
+    g_assert_true(w[0]->handles[0].rights & SYSMEM_RIGHT_WRITE);
+    g_assert_true(w[1]->handles[0].rights & SYSMEM_RIGHT_WRITE);
+    g_assert_false(w[2]->handles[0].rights & SYSMEM_RIGHT_WRITE);
+    g_assert_true(w[2]->handles[0].rights & SYSMEM_RIGHT_READ);
+    /* same memory, different handles */
+    g_assert_cmpuint(w[0]->handles[1].offset, ==, w[2]->handles[1].offset);
+    g_assert_cmpuint(w[0]->handles[1].id, !=, w[2]->handles[1].id);
+    vs_host_free(h);
+}
+
+static void name_cb(const SysmemCollectionInfo *ci, void *opaque)
+{
+    *(char **)opaque = g_strdup(ci->name);
+}
+
+/* 21. the name with the highest priority wins */
+static void test_names(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    TestCollection tc;
+    g_autofree char *name = NULL;
+
+    test_collection(h, &tc, 2);
+    vs_set_name(h, tc.colls[0], 2000000, "abcdefghijkl");
+    vs_set_name(h, tc.colls[1], 0, "low_pri");
+    vs_set_debug_info(h, tc.colls[1], "second participant");
+    sysmem_core_foreach_collection(vs_host_core(h), name_cb, &name);
+    g_assert_cmpstr(name, ==, "abcdefghijkl");
+    vs_host_free(h);
+}
+
+/* 22. AttachToken: logical allocation against existing buffers */
+static void test_attach_token(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(3, 4096);
+    g_autofree SysmemConstraints *c1 = simple(1, 4096);
+    g_autofree SysmemConstraints *c2 = simple(2, 4096);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    g_autofree sysmem2_buffer_collection_info_t *ainfo = info_new();
+    TestCollection tc;
+    uint32_t at, acoll;
+    VsCall *w, *aw;
+
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], c);
+    /* attached before allocation: waits for the initial allocation */
+    at = vs_attach_token(h, tc.colls[0], FIDL_RIGHT_SAME_RIGHTS);
+    g_assert_true(vs_sync(h, tc.colls[0], false));
+    acoll = vs_bind(h, tc.alloc, at, false);
+    vs_set_constraints(h, acoll, c1);
+    aw = vs_wait(h, acoll, false);
+    g_assert_false(aw->done);
+    vs_set_constraints(h, tc.colls[1], c);
+    w = vs_wait(h, tc.colls[0], false);
+    g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 6);
+    /* camping 3+3 uses every buffer: the attached camping 1 fails */
+    g_assert_true(aw->done);
+    g_assert_cmpint(vs_wait_result(aw, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    g_assert_true(vs_closed(h, acoll, NULL));
+    g_assert_false(vs_closed(h, tc.colls[0], NULL));
+    g_assert_true(vs_sync(h, tc.colls[1], false));
+    test_teardown(h, &tc);
+
+    /* with min_buffer_count 8, an attached camping 2 fits */
+    test_collection(h, &tc, 2);
+    c_min_count(c, 8);
+    vs_set_constraints(h, tc.colls[0], c);
+    vs_set_constraints(h, tc.colls[1], c);
+    w = vs_wait(h, tc.colls[0], false);
+    g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 8);
+    at = vs_attach_token(h, tc.colls[1], FIDL_RIGHT_SAME_RIGHTS);
+    g_assert_true(vs_sync(h, tc.colls[1], false));
+    acoll = vs_bind(h, tc.alloc, at, false);
+    vs_set_constraints(h, acoll, c2);
+    aw = vs_wait(h, acoll, false);
+    g_assert_cmpint(vs_wait_result(aw, ainfo), ==, 0);
+    g_assert_cmpuint(ainfo->buffers_count, ==, 8);
+    g_assert_cmpuint(ainfo->settings.buffer_settings.size_bytes, ==,
+                     info->settings.buffer_settings.size_bytes);
+    g_assert_cmpuint(ainfo->buffer_collection_id, ==, info->buffer_collection_id);
+    g_assert_cmpuint(aw->handles[5].offset, ==, w->handles[5].offset);
+    vs_peer_close(h, acoll);
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+/* 23. attached participant whose max size is one byte too small */
+static void test_attach_too_small(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 8192);
+    g_autofree SysmemConstraints *a = simple(0, 0);
+    TestCollection tc;
+    uint32_t at, acoll;
+    VsCall *aw;
+
+    c_min_count(c, 4);
+    test_collection(h, &tc, 1);
+    vs_set_constraints(h, tc.colls[0], c);
+    g_assert_true(vs_wait(h, tc.colls[0], false)->answered);
+    at = vs_attach_token(h, tc.colls[0], FIDL_RIGHT_SAME_RIGHTS);
+    acoll = vs_bind(h, tc.alloc, at, false);
+    c_size(a, 0, 8191);
+    vs_set_constraints(h, acoll, a);
+    /* the late allocation ran at SetConstraints and failed the subtree */
+    g_assert_true(vs_closed(h, acoll, NULL));
+    aw = vs_wait(h, acoll, false);
+    g_assert_false(aw->answered);
+    g_assert_false(vs_closed(h, tc.colls[0], NULL));
+    g_assert_true(vs_sync(h, tc.colls[0], false));
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+/* 25. AttachLifetimeTracking */
+static void test_lifetime_tracking(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(3, 4096);
+    TestCollection tc;
+    uint32_t t[6], i;
+    VsCall *w;
+
+    test_collection(h, &tc, 1);
+    for (i = 0; i < 6; i++) {
+        t[i] = vs_attach_lifetime(h, tc.colls[0], i);
+    }
+    for (i = 0; i < 6; i++) {
+        g_assert_false(vs_closed(h, t[i], NULL));
+    }
+    vs_set_constraints(h, tc.colls[0], c);
+    w = vs_wait(h, tc.colls[0], false);
+    g_assert_cmpuint(w->nh, ==, 3);
+    for (i = 0; i < 6; i++) {
+        g_assert_cmpint(vs_closed(h, t[i], NULL), ==, i >= 3);
+    }
+    /* the collection goes away; buffers live on while handles exist */
+    vs_peer_close(h, tc.colls[0]);
+    g_assert_false(vs_closed(h, t[2], NULL));
+    sysmem_core_buffer_release(vs_host_core(h), w->handles[0].id);
+    g_assert_true(vs_closed(h, t[2], NULL));
+    g_assert_false(vs_closed(h, t[1], NULL));
+    sysmem_core_buffer_release(vs_host_core(h), w->handles[1].id);
+    g_assert_true(vs_closed(h, t[1], NULL));
+    sysmem_core_buffer_release(vs_host_core(h), w->handles[2].id);
+    g_assert_true(vs_closed(h, t[0], NULL));
+    vs_host_free(h);
+}
+
+static SysmemConstraints *exact_pages(unsigned pages)
+{
+    SysmemConstraints *c = simple(1, pages * PAGE);
+
+    c_size(c, pages * PAGE, pages * PAGE);
+    return c;
+}
+
+/* 26. token group: the first child that fits wins */
+static void test_group_selection(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *root_c = c_new();
+    g_autofree SysmemConstraints *c16 = exact_pages(16);
+    g_autofree SysmemConstraints *c32 = exact_pages(32);
+    g_autofree SysmemConstraints *rc = exact_pages(16);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t group = vs_create_group(h, root);
+    uint32_t ch0 = vs_group_create_child(h, group, FIDL_RIGHT_SAME_RIGHTS);
+    uint32_t ch1 = vs_group_create_child(h, group, FIDL_RIGHT_SAME_RIGHTS);
+    uint32_t rcoll, c0, c1;
+    VsCall *wr, *w0, *w1;
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+
+    vs_all_children_present(h, group);
+    g_assert_true(vs_sync(h, root, false));
+    rcoll = vs_bind(h, alloc, root, false);
+    c0 = vs_bind(h, alloc, ch0, false);
+    c1 = vs_bind(h, alloc, ch1, false);
+    /* root: 16 pages exact; child 0: 16 pages; child 1: 32 pages */
+    vs_set_constraints(h, rcoll, rc);
+    vs_set_constraints(h, c1, c32);
+    w1 = vs_wait(h, c1, false);
+    vs_set_constraints(h, c0, c16);
+    wr = vs_wait(h, rcoll, false);
+    w0 = vs_wait(h, c0, false);
+    g_assert_cmpint(vs_wait_result(wr, info), ==, 0);
+    g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==, 16 * PAGE);
+    g_assert_cmpint(vs_wait_result(w0, NULL), ==, 0);
+    g_assert_cmpint(vs_wait_result(w1, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    g_assert_true(vs_closed(h, c1, NULL));
+    g_assert_false(vs_closed(h, rcoll, NULL));
+    (void)root_c;
+    vs_host_free(h);
+}
+
+/* 26b. group with the preferred child infeasible: falls back to child 1 */
+static void test_group_fallback(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *rc = exact_pages(32);
+    g_autofree SysmemConstraints *c16 = exact_pages(16);
+    g_autofree SysmemConstraints *c32 = exact_pages(32);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t group = vs_create_group(h, root);
+    uint32_t ch0 = vs_group_create_child(h, group, FIDL_RIGHT_SAME_RIGHTS);
+    uint32_t ch1 = vs_group_create_child(h, group, FIDL_RIGHT_SAME_RIGHTS);
+    uint32_t rcoll, c0, c1;
+    VsCall *w0, *w1;
+
+    vs_all_children_present(h, group);
+    rcoll = vs_bind(h, alloc, root, false);
+    c0 = vs_bind(h, alloc, ch0, false);
+    c1 = vs_bind(h, alloc, ch1, false);
+    vs_set_constraints(h, rcoll, rc);
+    vs_set_constraints(h, c0, c16);
+    w0 = vs_wait(h, c0, false);
+    vs_set_constraints(h, c1, c32);
+    w1 = vs_wait(h, c1, false);
+    g_assert_cmpint(vs_wait_result(w1, NULL), ==, 0);
+    g_assert_cmpint(vs_wait_result(w0, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    g_assert_true(vs_wait(h, rcoll, false)->answered);
+    vs_host_free(h);
+}
+
+/* More than 64 combinations of infeasible group children. */
+static void test_group_combination_cap(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *rc = exact_pages(8);
+    g_autofree SysmemConstraints *bad = exact_pages(16);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t rcoll, g[7], i, j, ch, coll;
+    VsCall *w;
+
+    for (i = 0; i < 7; i++) {
+        uint32_t tok = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+
+        g[i] = vs_create_group(h, tok);
+        vs_release(h, tok, false);
+        for (j = 0; j < 2; j++) {
+            ch = vs_group_create_child(h, g[i], FIDL_RIGHT_SAME_RIGHTS);
+            coll = vs_bind(h, alloc, ch, false);
+            vs_set_constraints(h, coll, bad);
+        }
+    }
+    rcoll = vs_bind(h, alloc, root, false);
+    vs_set_constraints(h, rcoll, rc);
+    w = vs_wait(h, rcoll, false);
+    for (i = 0; i < 7; i++) {
+        vs_all_children_present(h, g[i]);
+    }
+    g_assert_cmpint(vs_wait_result(w, NULL), ==,
+                    SYSMEM2_ERROR_TOO_MANY_GROUP_CHILD_COMBINATIONS);
+    vs_host_free(h);
+}
+
+static uint32_t node_ref(VsHost *h, uint32_t node)
+{
+    VsCall *c;
+
+    vs_send(h, node, SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF, NULL, NULL, 0, &c);
+    g_assert_true(c->answered);
+    g_assert_cmpuint(c->nh, ==, 1);
+    return c->handles[0].id;
+}
+
+static int is_alternate(VsHost *h, uint32_t node, uint32_t ref)
+{
+    SysmemHandle hd = { .kind = SYSMEM_HANDLE_EVENTPAIR, .id = ref };
+    sysmem2_node_is_alternate_for_request_t r = { .has_node_ref = true,
+                                                  .node_ref = 1 };
+    sysmem2_node_is_alternate_for_result_t res;
+    VsCall *c;
+
+    vs_send(h, node, SYSMEM_M_SYSMEM2_NODE_IS_ALTERNATE_FOR, &r, &hd, 1, &c);
+    g_assert_cmpint(vs_call_decode(c, &res), ==, 0);
+    if (res.tag != FIDL_RESULT_RESPONSE) {
+        return -(int)res.err;
+    }
+    return res.response.is_alternate;
+}
+
+/* 27. IsAlternateFor */
+static void test_is_alternate_for(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t a = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t b = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t g = vs_create_group(h, root);
+    uint32_t g0 = vs_group_create_child(h, g, FIDL_RIGHT_SAME_RIGHTS);
+    uint32_t g1 = vs_group_create_child(h, g, FIDL_RIGHT_SAME_RIGHTS);
+
+    g_assert_cmpint(is_alternate(h, a, node_ref(h, b)), ==, 0);
+    g_assert_cmpint(is_alternate(h, g0, node_ref(h, g1)), ==, 1);
+    g_assert_cmpint(is_alternate(h, g0, node_ref(h, a)), ==, 0);
+    /* a reference to a node that is gone */
+    {
+        uint32_t ref = node_ref(h, b);
+
+        vs_release(h, b, false);
+        vs_peer_close(h, b);
+        g_assert_cmpint(is_alternate(h, a, ref), ==, 0); /* b orphaned, alive */
+    }
+    vs_host_free(h);
+}
+
+/* 29. rights mask 0 and group misuse */
+static void test_mask_zero_and_group_misuse(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    uint32_t masks[1] = { 0 };
+    uint32_t toks[1];
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t g, child;
+    int32_t ep;
+
+    g_assert_cmpint(vs_duplicate_sync(h, root, masks, 1, toks), ==, -1);
+    g_assert_true(vs_closed(h, root, &ep));
+    g_assert_cmpint(ep, ==, FIDL_ZX_ERR_INVALID_ARGS);
+
+    root = vs_allocate_shared(h, alloc, false);
+    g = vs_create_group(h, root);
+    child = vs_group_create_child(h, g, 0);
+    g_assert_true(vs_closed(h, g, NULL));
+    g_assert_true(vs_closed(h, root, NULL));
+    g_assert_false(vs_closed(h, child, NULL) && false);
+
+    root = vs_allocate_shared(h, alloc, false);
+    g = vs_create_group(h, root);
+    vs_group_create_child(h, g, FIDL_RIGHT_SAME_RIGHTS);
+    vs_release(h, g, false);
+    g_assert_true(vs_closed(h, root, NULL));
+    vs_host_free(h);
+}
+
+/* 30. weak collections need SetWeakOk */
+static void test_weak(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 4096);
+    TestCollection tc;
+    sysmem2_node_set_weak_ok_request_t ok = { 0 };
+    VsCall *w;
+
+    test_collection(h, &tc, 2);
+    vs_send(h, tc.colls[1], SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+    vs_set_constraints(h, tc.colls[0], c);
+    vs_set_constraints(h, tc.colls[1], c);
+    g_assert_true(vs_wait(h, tc.colls[1], false)->answered);
+    test_teardown(h, &tc);
+
+    /* a child created after SetWeak is weak, and without SetWeakOk fails */
+    {
+        uint32_t alloc = vs_connect(h, false);
+        uint32_t root = vs_allocate_shared(h, alloc, false);
+        uint32_t child, coll, rcoll;
+
+        vs_send(h, root, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+        child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+        rcoll = vs_bind(h, alloc, root, false);
+        coll = vs_bind(h, alloc, child, false);
+        vs_set_constraints(h, coll, c);
+        w = vs_wait(h, coll, false);
+        g_assert_false(w->answered);
+        g_assert_true(vs_closed(h, rcoll, NULL));
+    }
+    /* with SetWeakOk on the parent for its children it works */
+    {
+        uint32_t alloc = vs_connect(h, false);
+        uint32_t root = vs_allocate_shared(h, alloc, false);
+        uint32_t child, coll, rcoll;
+
+        ok.has_for_child_nodes_also = true;
+        ok.for_child_nodes_also = true;
+        vs_send(h, root, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0, NULL);
+        vs_send(h, root, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+        child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+        rcoll = vs_bind(h, alloc, root, false);
+        coll = vs_bind(h, alloc, child, false);
+        vs_set_constraints(h, coll, c);
+        vs_set_constraints(h, rcoll, c);
+        g_assert_true(vs_wait(h, coll, false)->answered);
+        /* SetWeakOk after Wait is a violation */
+        vs_send(h, coll, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0, NULL);
+        g_assert_true(vs_closed(h, coll, NULL));
+    }
+    vs_host_free(h);
+}
+
+static bool validate(VsHost *h, uint32_t alloc, uint64_t koid)
+{
+    sysmem2_allocator_validate_buffer_collection_token_request_t r = {
+        .has_token_server_koid = true, .token_server_koid = koid };
+    sysmem2_allocator_validate_buffer_collection_token_result_t res;
+    VsCall *c;
+
+    vs_send(h, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_VALIDATE_BUFFER_COLLECTION_TOKEN,
+            &r, NULL, 0, &c);
+    g_assert_cmpint(vs_call_decode(c, &res), ==, 0);
+    return res.response.is_known;
+}
+
+/* 31. ValidateBufferCollectionToken and binding an unknown token */
+static void test_validate_token(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t dup = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t coll;
+
+    g_assert_true(vs_sync(h, root, false));
+    g_assert_true(validate(h, alloc, root));
+    g_assert_true(validate(h, alloc, dup));
+    g_assert_false(validate(h, alloc, 12345));
+    coll = vs_bind(h, alloc, 4242, false);
+    g_assert_true(vs_closed(h, coll, NULL));
+    g_assert_false(vs_closed(h, alloc, NULL));
+    vs_host_free(h);
+}
+
+/* Garbage on the allocator closes only that channel. */
+static void test_malformed_message(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    SysmemCore *core = vs_host_core(h);
+    TestCollection tc;
+    uint8_t junk[40] = { 1, 0, 0, 0, 2, 0, 0x80, 1, 0x44, 0x0e, 0xa8, 0x25,
+                         0xf0, 0x81, 0xa6, 0x5c, 9, 9, 9 };
+    uint32_t alloc2 = vs_connect(h, false);
+    SysmemHandle hd = { .kind = SYSMEM_HANDLE_CHANNEL_SERVER, .id = 777 };
+    int32_t ep;
+
+    test_collection(h, &tc, 1);
+    junk[0] = 0;   /* one-way AllocateNonSharedCollection with bad body */
+    g_assert_cmpint(sysmem_core_message(core, alloc2, junk, sizeof(junk), &hd,
+                                        1, NULL), ==, FIDL_ZX_ERR_INVALID_ARGS);
+    g_assert_true(vs_closed(h, alloc2, &ep));
+    g_assert_cmpint(ep, ==, FIDL_ZX_ERR_INVALID_ARGS);
+    g_assert_true(vs_closed(h, 777, NULL));  /* its handle was dropped */
+    g_assert_false(vs_closed(h, tc.alloc, NULL));
+    g_assert_true(vs_sync(h, tc.colls[0], false));
+    /* too short, unknown object */
+    g_assert_cmpint(sysmem_core_message(core, 999, junk, 3, NULL, 0, NULL), ==,
+                    FIDL_ZX_ERR_NOT_FOUND);
+    g_assert_cmpint(sysmem_core_message(core, tc.alloc, junk, 3, NULL, 0, NULL),
+                    ==, FIDL_ZX_ERR_INVALID_ARGS);
+    g_assert_true(vs_closed(h, tc.alloc, NULL));
+    vs_host_free(h);
+}
+
+/* Unknown methods: open protocols answer flexible two-way calls. */
+static void test_unknown_method(void)
+{
+    VsHost *h = test_host(64 << 20, 0);
+    SysmemCore *core = vs_host_core(h);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t alloc1 = vs_connect(h, true);
+    uint8_t msg[16] = { 5, 0, 0, 0, 2, 0, 0x80, 1, 1, 2, 3, 4, 5, 6, 7, 8 };
+    VsCall call = { 0 };
+
+    call.method = sysmem_method_by_id(SYSMEM_M_SYSMEM2_NODE_SYNC);
+    g_assert_cmpint(sysmem_core_message(core, alloc, msg, 16, NULL, 0, &call),
+                    ==, 0);
+    g_assert_true(call.answered);
+    g_assert_cmpuint(call.n, ==, 32);
+    g_assert_cmpuint(call.bytes[16], ==, 3);    /* framework_err */
+    g_free(call.bytes);
+    msg[0] = 0;     /* one-way unknown flexible: ignored */
+    g_assert_cmpint(sysmem_core_message(core, alloc, msg, 16, NULL, 0, NULL),
+                    ==, 0);
+    g_assert_false(vs_closed(h, alloc, NULL));
+    /* v1 is closed: unknown ordinals close the channel */
+    g_assert_cmpint(sysmem_core_message(core, alloc1, msg, 16, NULL, 0, NULL),
+                    ==, FIDL_ZX_ERR_INVALID_ARGS);
+    g_assert_true(vs_closed(h, alloc1, NULL));
+    vs_host_free(h);
+}
+
+/* Out of region memory is NO_MEMORY, and nothing leaks. */
+static void test_out_of_memory(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(4, 512 * 1024);
+    SysmemCoreStats st;
+
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==, SYSMEM2_ERROR_NO_MEMORY);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.region_used, ==, 0);
+    g_assert_cmpuint(st.failures_total, ==, 1);
+    /* a fitting request still works afterwards */
+    c_camping(c, 2);
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==, 0);
+    vs_host_free(h);
+}
+
+/* Secure heap: inaccessible buffers without CPU rights. */
+static void test_secure_heap(void)
+{
+    VsHost *h = test_host(8 << 20, 4 << 20);
+    g_autofree SysmemConstraints *c = c_new();
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    sysmem2_buffer_memory_constraints_t *m;
+    VsCall *w;
+
+    c->has_usage = true;
+    c->usage.has_video = true;
+    c->usage.video = SYSMEM2_VIDEO_USAGE_HW_DECODER;
+    c_camping(c, 2);
+    c_size(c, 65536, 0);
+    m = c_bmc(c);
+    m->has_secure_required = true;
+    m->secure_required = true;
+    m->has_permitted_heaps = true;
+    m->permitted_heaps_count = 1;
+    m->permitted_heaps[0].has_heap_type = true;
+    strcpy(m->permitted_heaps[0].heap_type, "virtio.sysmem.heap.HEAP_TYPE.SECURE");
+    m->permitted_heaps[0].heap_type_len = strlen(m->permitted_heaps[0].heap_type);
+    g_assert_cmpint(alloc_one(h, c, info, &w), ==, 0);
+    g_assert_true(info->settings.buffer_settings.is_secure);
+    g_assert_cmpuint(info->settings.buffer_settings.coherency_domain, ==,
+                     SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE);
+    g_assert_cmpuint(w->nh, ==, 2);
+    g_assert_true(w->handles[0].flags & SYSMEM_BUFFER_F_INACCESSIBLE);
+    g_assert_false(w->handles[0].rights & (SYSMEM_RIGHT_READ |
+                                           SYSMEM_RIGHT_WRITE |
+                                           SYSMEM_RIGHT_MAP));
+    g_assert_cmpuint(w->handles[0].offset, >=, 4 << 20);
+    vs_host_free(h);
+
+    /* no secure heap configured: nothing can satisfy it */
+    h = test_host(8 << 20, 0);
+    m->has_permitted_heaps = false;
+    g_assert_cmpint(alloc_one(h, c, NULL, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    vs_host_free(h);
+}
+
+/* Fresh buffers are zero-filled in the region memory. */
+static void test_zero_fill(void)
+{
+    g_autofree uint8_t *mem = g_malloc(1 << 20);
+    SysmemCoreConfig cfg = { .region_size = 1 << 20, .region_ptr = mem };
+    VsHost *h = vs_host_new(&cfg);
+    g_autofree SysmemConstraints *c = simple(2, 8192);
+    VsCall *w;
+    uint64_t i;
+
+    memset(mem, 0xaa, 1 << 20);
+    g_assert_cmpint(alloc_one(h, c, NULL, &w), ==, 0);
+    for (i = 0; i < 8192; i++) {
+        g_assert_cmpuint(mem[w->handles[1].offset + i], ==, 0);
+    }
+    g_assert_cmpuint(mem[16384], ==, 0xaa);
+    vs_host_free(h);
+}
+
+/* Buffers are reclaimed only when the last holder lets go. */
+static void test_buffer_lifetime(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(2, 8192);
+    SysmemCoreStats st;
+    TestCollection tc;
+    VsCall *w;
+
+    test_collection(h, &tc, 1);
+    vs_set_constraints(h, tc.colls[0], c);
+    w = vs_wait(h, tc.colls[0], false);
+    vs_wait(h, tc.colls[0], false);     /* a second set of handles */
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffer_handles, ==, 4);
+    g_assert_cmpuint(st.region_used, ==, 16384);
+    vs_peer_close(h, tc.colls[0]);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 0);
+    g_assert_cmpuint(st.buffers, ==, 2);
+    g_assert_true(sysmem_core_buffer_release(vs_host_core(h), w->handles[0].id));
+    g_assert_false(sysmem_core_buffer_release(vs_host_core(h), w->handles[0].id));
+    vs_release_buffers(h);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffers, ==, 0);
+    g_assert_cmpuint(st.region_used, ==, 0);
+    vs_host_free(h);
+}
+
+/* GetVmoInfo names the collection and the index. */
+static void test_get_vmo_info(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(3, 4096);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    sysmem2_allocator_get_vmo_info_request_t r = { .has_vmo = true, .vmo = 1 };
+    sysmem2_allocator_get_vmo_info_result_t res;
+    uint32_t alloc;
+    VsCall *w, *c2;
+
+    g_assert_cmpint(alloc_one(h, c, info, &w), ==, 0);
+    alloc = vs_connect(h, false);
+    vs_send(h, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_GET_VMO_INFO, &r,
+            &w->handles[2], 1, &c2);
+    g_assert_cmpint(vs_call_decode(c2, &res), ==, 0);
+    g_assert_cmpuint(res.tag, ==, FIDL_RESULT_RESPONSE);
+    g_assert_cmpuint(res.response.buffer_collection_id, ==,
+                     info->buffer_collection_id);
+    g_assert_cmpuint(res.response.buffer_index, ==, 2);
+    /* the handle was moved into sysmem and dropped */
+    g_assert_false(sysmem_core_buffer_release(vs_host_core(h), w->handles[2].id));
+    vs_host_free(h);
+}
+
+/* Protocol violations on a collection fail it. */
+static void test_protocol_violations(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 4096);
+    TestCollection tc;
+    int32_t ep;
+
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], c);
+    vs_set_constraints(h, tc.colls[0], c);      /* second SetConstraints */
+    g_assert_true(vs_closed(h, tc.colls[0], &ep));
+    g_assert_cmpint(ep, ==, FIDL_ZX_ERR_INVALID_ARGS);
+    g_assert_true(vs_closed(h, tc.colls[1], &ep));
+    g_assert_cmpint(ep, ==, FIDL_ZX_ERR_PEER_CLOSED);
+
+    test_collection(h, &tc, 1);
+    vs_release(h, tc.colls[0], false);
+    g_assert_false(vs_sync(h, tc.colls[0], false));  /* after Release */
+    g_assert_true(vs_closed(h, tc.colls[0], NULL));
+
+    /* v2 Wait before SetConstraints */
+    test_collection(h, &tc, 1);
+    g_assert_false(vs_wait(h, tc.colls[0], false)->answered);
+    g_assert_true(vs_closed(h, tc.colls[0], NULL));
+    vs_host_free(h);
+}
+
+/* Heaps and domains that do not intersect. */
+static void test_heap_and_domain_mismatch(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *a = simple(1, 4096);
+    g_autofree SysmemConstraints *b = simple(1, 4096);
+    sysmem2_buffer_memory_constraints_t *m;
+    TestCollection tc;
+    VsCall *w;
+
+    m = c_bmc(a);
+    m->has_permitted_heaps = true;
+    m->permitted_heaps_count = 1;
+    m->permitted_heaps[0].has_heap_type = true;
+    strcpy(m->permitted_heaps[0].heap_type, "some.other.heap");
+    m->permitted_heaps[0].heap_type_len = 15;
+    m = c_bmc(b);
+    m->has_permitted_heaps = true;
+    m->permitted_heaps_count = 1;
+    m->permitted_heaps[0].has_heap_type = true;
+    strcpy(m->permitted_heaps[0].heap_type, SYSMEM2_HEAP_TYPE_SYSTEM_RAM);
+    m->permitted_heaps[0].heap_type_len = strlen(SYSMEM2_HEAP_TYPE_SYSTEM_RAM);
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], a);
+    w = vs_wait(h, tc.colls[0], false);
+    vs_set_constraints(h, tc.colls[1], b);
+    g_assert_cmpint(vs_wait_result(w, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+
+    /* cpu-only versus ram-only domains */
+    c_bmc(a)->has_permitted_heaps = false;
+    c_domains(a, true, false, false);
+    c_domains(b, false, true, false);
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], a);
+    w = vs_wait(h, tc.colls[0], false);
+    vs_set_constraints(h, tc.colls[1], b);
+    g_assert_cmpint(vs_wait_result(w, NULL), ==,
+                    SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY);
+    vs_host_free(h);
+}
+
+/* Hanging gets on two collections complete out of order. */
+static void test_out_of_order_replies(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 4096);
+    TestCollection a, b;
+    VsCall *wa, *wb;
+
+    test_collection(h, &a, 2);
+    test_collection(h, &b, 2);
+    vs_set_constraints(h, a.colls[0], c);
+    vs_set_constraints(h, b.colls[0], c);
+    wa = vs_wait(h, a.colls[0], false);
+    wb = vs_wait(h, b.colls[0], false);
+    vs_set_constraints(h, b.colls[1], c);
+    g_assert_true(wb->answered);
+    g_assert_false(wa->done);
+    vs_set_constraints(h, a.colls[1], c);
+    g_assert_true(wa->answered);
+    vs_peer_close(h, b.colls[0]);
+    vs_peer_close(h, b.colls[1]);
+    test_teardown(h, &a);
+    vs_host_free(h);
+}
+
+/* Reset drops everything and tells the host. */
+static void test_reset(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 4096);
+    SysmemCoreStats st;
+    TestCollection tc;
+    VsCall *w;
+
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], c);
+    w = vs_wait(h, tc.colls[0], false);
+    sysmem_core_reset(vs_host_core(h));
+    g_assert_true(w->done);
+    g_assert_true(vs_closed(h, tc.colls[0], NULL));
+    g_assert_true(vs_closed(h, tc.alloc, NULL));
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.objects, ==, 0);
+    g_assert_cmpuint(st.region_used, ==, 0);
+    vs_host_free(h);
+}
+
+/* Every participant leaving before allocation drops the collection. */
+static void test_all_released(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    SysmemCoreStats st;
+    TestCollection tc;
+    g_autoptr(GString) dump = g_string_new(NULL);
+
+    test_collection(h, &tc, 2);
+    sysmem_core_dump(vs_host_core(h), dump);
+    g_assert_nonnull(strstr(dump->str, "waiting for SetConstraints"));
+    vs_release(h, tc.colls[0], false);
+    vs_peer_close(h, tc.colls[0]);
+    vs_release(h, tc.colls[1], false);
+    vs_peer_close(h, tc.colls[1]);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 0);
+    vs_host_free(h);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/core/single-participant", test_single_participant);
+    g_test_add_func("/core/nv12-size", test_nv12_size);
+    g_test_add_func("/core/min-buffer-count", test_min_buffer_count);
+    g_test_add_func("/core/three-participants", test_three_participants);
+    g_test_add_func("/core/release-keeps-constraints",
+                    test_release_keeps_constraints);
+    g_test_add_func("/core/dispensable-before-allocation",
+                    test_dispensable_before_allocation);
+    g_test_add_func("/core/dispensable-after-allocation",
+                    test_dispensable_after_allocation);
+    g_test_add_func("/core/close-without-release", test_close_without_release);
+    g_test_add_func("/core/duplicate-format", test_duplicate_format);
+    g_test_add_func("/core/display-ram-domain", test_display_ram_domain);
+    g_test_add_func("/core/required-max-size", test_required_max_size);
+    g_test_add_func("/core/required-max-size-list", test_required_max_size_list);
+    g_test_add_func("/core/invalid-constraints", test_invalid_constraints);
+    g_test_add_func("/core/too-many-buffers", test_too_many_buffers);
+    g_test_add_func("/core/rights-attenuation", test_rights_attenuation);
+    g_test_add_func("/core/names", test_names);
+    g_test_add_func("/core/attach-token", test_attach_token);
+    g_test_add_func("/core/attach-too-small", test_attach_too_small);
+    g_test_add_func("/core/lifetime-tracking", test_lifetime_tracking);
+    g_test_add_func("/core/group-selection", test_group_selection);
+    g_test_add_func("/core/group-fallback", test_group_fallback);
+    g_test_add_func("/core/group-combination-cap", test_group_combination_cap);
+    g_test_add_func("/core/is-alternate-for", test_is_alternate_for);
+    g_test_add_func("/core/mask-zero-group-misuse",
+                    test_mask_zero_and_group_misuse);
+    g_test_add_func("/core/weak", test_weak);
+    g_test_add_func("/core/validate-token", test_validate_token);
+    g_test_add_func("/core/malformed-message", test_malformed_message);
+    g_test_add_func("/core/unknown-method", test_unknown_method);
+    g_test_add_func("/core/out-of-memory", test_out_of_memory);
+    g_test_add_func("/core/secure-heap", test_secure_heap);
+    g_test_add_func("/core/zero-fill", test_zero_fill);
+    g_test_add_func("/core/buffer-lifetime", test_buffer_lifetime);
+    g_test_add_func("/core/get-vmo-info", test_get_vmo_info);
+    g_test_add_func("/core/protocol-violations", test_protocol_violations);
+    g_test_add_func("/core/heap-domain-mismatch", test_heap_and_domain_mismatch);
+    g_test_add_func("/core/out-of-order-replies", test_out_of_order_replies);
+    g_test_add_func("/core/reset", test_reset);
+    g_test_add_func("/core/all-released", test_all_released);
+    return g_test_run();
+}
