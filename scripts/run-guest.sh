@@ -76,14 +76,52 @@ if [ -n "$memsize" ]; then
     devopts="$devopts,memdev=vsysmem-mem"
 fi
 
+# The host's view: a test prints "VSYSMEM-HOSTCHECK offset length seed"
+# while it still holds the buffer (and waits a moment); the bytes it wrote
+# must be in the backend file at that offset.
+hostcheck() {
+    python3 - "$tmp/mem" "$1" "$2" "$3" <<'PY'
+import sys
+path, off, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+with open(path, "rb") as f:
+    f.seek(off)
+    data = f.read(n)
+want = bytes((seed + i * 7 + (i >> 12)) & 0xff for i in range(n))
+sys.exit(0 if data == want else 1)
+PY
+}
+checked=0
+check_new_lines() {
+    [ -n "$memsize" ] || return 0
+    tr -d '\r' < "$tmp/console" | grep '^VSYSMEM-HOSTCHECK ' > "$tmp/hc" || return 0
+    total=$(wc -l < "$tmp/hc")
+    while [ "$checked" -lt "$total" ]; do
+        checked=$((checked + 1))
+        # shellcheck disable=SC2046
+        set -- $(sed -n "${checked}p" "$tmp/hc")
+        if hostcheck "$2" "$3" "$4"; then
+            echo "ok - host sees the guest's $3 bytes at region offset $2" >> "$tmp/hostcheck"
+        else
+            echo "not ok - host sees the guest's $3 bytes at region offset $2" >> "$tmp/hostcheck"
+        fi
+    done
+}
+
 start=$(date +%s.%N)
 # shellcheck disable=SC2086
 timeout "$timeout_s" "$qemu" -M q35 $accel -m 512M -smp 1 -nographic \
     -no-reboot -nodefaults -serial stdio $fw \
     -kernel "$kernel" -initrd "$tmp/initrd.img" \
     -append "console=ttyS0 panic=-1 loglevel=4 quiet" \
-    $qemuopts -device "virtio-sysmem$devopts" </dev/null >"$tmp/console" 2>&1
+    $qemuopts -device "virtio-sysmem$devopts" </dev/null >"$tmp/console" 2>&1 &
+qpid=$!
+while kill -0 "$qpid" 2>/dev/null; do
+    check_new_lines
+    sleep 0.1
+done
+wait "$qpid"
 rc=$?
+check_new_lines
 end=$(date +%s.%N)
 tr -d '\r' < "$tmp/console"
 awk -v a="$start" -v b="$end" 'BEGIN { printf "# guest wall time: %.2f s\n", b - a }'
@@ -98,26 +136,8 @@ if [ -z "$status" ]; then
     exit 125
 fi
 
-# The host's view: the bytes the guest wrote must be in the backend file.
-if [ -n "$memsize" ]; then
-    tr -d '\r' < "$tmp/console" | grep '^VSYSMEM-HOSTCHECK ' |
-    while read -r _ off len seed; do
-        if python3 - "$tmp/mem" "$off" "$len" "$seed" <<'PY'
-import sys
-path, off, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-with open(path, "rb") as f:
-    f.seek(off)
-    data = f.read(n)
-want = bytes((seed + i * 7 + (i >> 12)) & 0xff for i in range(n))
-sys.exit(0 if data == want else 1)
-PY
-        then
-            echo "ok - host sees the guest's $len bytes at region offset $off"
-        else
-            echo "not ok - host sees the guest's $len bytes at region offset $off"
-            echo fail >> "$tmp/hostcheck-failed"
-        fi
-    done
-    [ -f "$tmp/hostcheck-failed" ] && [ "$status" = 0 ] && status=1
+if [ -f "$tmp/hostcheck" ]; then
+    cat "$tmp/hostcheck"
+    grep -q '^not ok' "$tmp/hostcheck" && [ "$status" = 0 ] && status=1
 fi
 exit "$status"

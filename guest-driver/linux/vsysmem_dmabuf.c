@@ -225,7 +225,6 @@ struct dma_buf *vsysmem_buffer_to_dma_buf(struct vsysmem_object *buf)
 	spin_lock(&buf->lock);
 	buf->owner = VSYSMEM_OWNER_FILE;
 	spin_unlock(&buf->lock);
-	vsysmem_object_put(buf);
 	return dmabuf;
 }
 EXPORT_SYMBOL_GPL(vsysmem_buffer_to_dma_buf);

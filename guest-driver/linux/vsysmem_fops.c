@@ -56,13 +56,15 @@ static struct file *vsysmem_file_create(struct vsysmem_object *obj)
 	return file;
 }
 
+/*
+ * The file now owns the handle: the handle's reference stays with it,
+ * beside the file's own, until the file is released or the handle moved.
+ */
 static void vsysmem_file_commit(struct vsysmem_object *obj)
 {
 	spin_lock(&obj->lock);
 	obj->owner = VSYSMEM_OWNER_FILE;
 	spin_unlock(&obj->lock);
-	/* The file keeps its own reference; this one was the handle's. */
-	vsysmem_object_put(obj);
 }
 
 /* Give a kernel-owned handle an fd; on failure the handle is untouched. */
@@ -138,8 +140,7 @@ static struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev,
 			err = -EBADFD;
 		spin_unlock(&obj->lock);
 	}
-	if (!err)
-		vsysmem_object_get(obj);
+	/* The handle's reference passes to the caller; the file keeps its own. */
 	fput(file);
 	return err ? ERR_PTR(err) : obj;
 }

@@ -278,8 +278,11 @@ static void test_two_process(int alloc)
         ret |= vsm_sync((int)info->buffers[0].vmo, false, true);
         tap_ok(ret == 0, "DMA_BUF_IOCTL_SYNC around the writes");
         vsm_unmap(p, BUF_SIZE);
+        /* The host checks its backend file while we hold the buffer. */
         printf("VSYSMEM-HOSTCHECK %llu %u %u\n", (unsigned long long)bi.offset,
                BUF_SIZE, PATTERN_SEED);
+        fflush(stdout);
+        sleep(1);
     }
     ret = write(sv[0], "g", 1);
     waitpid(pid, &status, 0);
