@@ -553,6 +553,162 @@ static void test_round_trip_types(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Descriptor lint: every type reachable from the method table             */
+
+static void lint_type(const fidl_type_t *t, GHashTable *seen);
+
+static void lint_fields(const fidl_type_t *t, GHashTable *seen)
+{
+    for (uint32_t i = 0; i < t->nmembers; i++) {
+        const fidl_field_t *f = &t->fields[i];
+        const fidl_type_t *ft = f->type;
+
+        g_assert_nonnull(ft);
+        lint_type(ft, seen);
+        if (ft->kind == FIDL_KIND_STRING || ft->kind == FIDL_KIND_VECTOR) {
+            /* count, then the data array right after it, all inside */
+            uint32_t ea = ft->kind == FIDL_KIND_STRING ? 1 : ft->elem->c_align;
+            uint32_t es = ft->kind == FIDL_KIND_STRING ? 1 : ft->elem->c_size;
+            uint32_t extra = ft->kind == FIDL_KIND_STRING ? 1 : 0;
+            uint32_t data = (f->c_offset + 4 + ea - 1) & ~(ea - 1);
+
+            g_assert_cmpuint(f->c_offset % 4, ==, 0);
+            g_assert_cmpuint(data + (ft->max_count + extra) * es, <=,
+                             t->c_size);
+        } else {
+            g_assert_cmpuint(f->c_offset % ft->c_align, ==, 0);
+            g_assert_cmpuint(f->c_offset + ft->c_size, <=, t->c_size);
+        }
+        switch (t->kind) {
+        case FIDL_KIND_STRUCT:
+            g_assert_cmpuint(f->wire_offset % ft->wire_align, ==, 0);
+            g_assert_cmpuint(f->wire_offset + ft->wire_size, <=,
+                             t->wire_size);
+            if (i > 0) {
+                const fidl_field_t *p = &t->fields[i - 1];
+                g_assert_cmpuint(p->wire_offset + p->type->wire_size, <=,
+                                 f->wire_offset);
+            }
+            break;
+        case FIDL_KIND_TABLE:
+            g_assert_cmpuint(f->ordinal, >=, 1);
+            g_assert_cmpuint(f->c_has_offset, <, t->c_size);
+            g_assert_cmpuint(f->c_has_offset, !=, f->c_offset);
+            if (i > 0) {
+                g_assert_cmpuint(t->fields[i - 1].ordinal, <, f->ordinal);
+            }
+            if (ft->kind == FIDL_KIND_HANDLE || ft->kind == FIDL_KIND_VECTOR) {
+                bool handles = ft->kind == FIDL_KIND_HANDLE ||
+                               ft->elem->kind == FIDL_KIND_HANDLE;
+                g_assert_true(!handles || (t->flags & FIDL_TF_RESOURCE));
+            }
+            break;
+        case FIDL_KIND_UNION:
+            g_assert_cmpuint(f->ordinal, >=, 1);
+            g_assert_cmpuint(f->c_offset, >=, 8);
+            for (uint32_t k = 0; k < i; k++) {
+                g_assert_cmpuint(t->fields[k].ordinal, !=, f->ordinal);
+            }
+            break;
+        default:
+            g_assert_not_reached();
+        }
+    }
+}
+
+static void lint_type(const fidl_type_t *t, GHashTable *seen)
+{
+    if (!g_hash_table_add(seen, (gpointer)t)) {
+        return;
+    }
+    g_assert_nonnull(t->name);
+    g_assert_cmpuint(t->flags & FIDL_TF_NO_C, ==, 0);
+    g_assert_cmpuint(t->wire_align, >=, 1);
+    g_assert_cmpuint(t->wire_size % t->wire_align, ==, 0);
+    g_assert_cmpuint(t->c_align, >=, 1);
+    switch (t->kind) {
+    case FIDL_KIND_BOOL:
+    case FIDL_KIND_INT:
+    case FIDL_KIND_BITS:
+    case FIDL_KIND_ENUM:
+        g_assert_cmpuint(t->wire_size, ==, t->c_size);
+        if (t->kind == FIDL_KIND_ENUM && (t->flags & FIDL_TF_STRICT)) {
+            g_assert_cmpuint(t->nmembers, >, 0);
+            g_assert_nonnull(t->values);
+        }
+        break;
+    case FIDL_KIND_HANDLE:
+        g_assert_cmpuint(t->wire_size, ==, 4);
+        g_assert_cmpuint(t->rights, !=, 0);
+        break;
+    case FIDL_KIND_STRING:
+    case FIDL_KIND_VECTOR:
+        g_assert_cmpuint(t->wire_size, ==, 16);
+        g_assert_cmpuint(t->max_count, <, 0x10000);
+        if (t->kind == FIDL_KIND_VECTOR) {
+            g_assert_nonnull(t->elem);
+            lint_type(t->elem, seen);
+        }
+        break;
+    case FIDL_KIND_ARRAY:
+        g_assert_cmpuint(t->wire_size, ==, t->max_count * t->elem->wire_size);
+        g_assert_cmpuint(t->c_size, ==, t->max_count * t->elem->c_size);
+        lint_type(t->elem, seen);
+        break;
+    case FIDL_KIND_STRUCT:
+    case FIDL_KIND_TABLE:
+    case FIDL_KIND_UNION:
+        if (t->kind != FIDL_KIND_STRUCT) {
+            g_assert_cmpuint(t->wire_size, ==, 16);
+        }
+        if (t->kind == FIDL_KIND_STRUCT && t->nmembers == 0) {
+            g_assert_cmpuint(t->wire_size, ==, 1);
+        }
+        lint_fields(t, seen);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static void test_descriptor_lint(void)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+    /* v1 data structs mirror the wire layout field for field */
+    static const fidl_type_t *const v1_mirrors[] = {
+        &sysmem1_buffer_usage_type, &sysmem1_pixel_format_type,
+        &sysmem1_image_format_constraints_type,
+        &sysmem1_buffer_memory_constraints_type,
+        &sysmem1_buffer_collection_constraints_type,
+        &sysmem1_buffer_memory_settings_type,
+        &sysmem1_single_buffer_settings_type, &sysmem1_vmo_buffer_type,
+        &sysmem1_buffer_collection_info_2_type, &sysmem1_image_format_2_type,
+    };
+
+    for (uint32_t i = 0; i < sysmem_method_count; i++) {
+        const sysmem_method_t *m = &sysmem_methods_base[i];
+
+        if (m->request) {
+            lint_type(m->request, seen);
+        }
+        if (m->response) {
+            lint_type(m->response, seen);
+        }
+    }
+    g_assert_cmpuint(g_hash_table_size(seen), >, 60);
+    for (size_t i = 0; i < G_N_ELEMENTS(v1_mirrors); i++) {
+        const fidl_type_t *t = v1_mirrors[i];
+
+        lint_type(t, seen);
+        g_assert_cmpuint(t->c_size, ==, t->wire_size);
+        for (uint32_t k = 0; k < t->nmembers; k++) {
+            g_assert_cmpuint(t->fields[k].c_offset, ==,
+                             t->fields[k].wire_offset);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
 /* Byte-exact sysmem messages                                              */
 
 static void expect_msg(const uint8_t *got, uint32_t n, const char *hex)
@@ -895,6 +1051,7 @@ int main(int argc, char **argv)
     g_test_add_func("/codec/ordinals/rule", test_ordinals_rule);
     g_test_add_func("/codec/ordinals/reference", test_ordinals_reference);
     g_test_add_func("/codec/methods/table", test_method_table);
+    g_test_add_func("/codec/methods/descriptor-lint", test_descriptor_lint);
     g_test_add_func("/codec/round-trip/types", test_round_trip_types);
     for (uint32_t i = 0; i < sysmem_method_count; i++) {
         const sysmem_method_t *m = &sysmem_methods_base[i];
