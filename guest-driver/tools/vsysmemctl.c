@@ -6,18 +6,21 @@
  *   vsysmemctl negotiate [--participants N] [--count N] [--size BYTES]
  *                        [--rounds N]
  *   vsysmemctl demo
+ *   vsysmemctl bench [--size BYTES] [--rounds N]
  *
  * Sizes take K/M/G suffixes.  Errors are printed by name; the exit status
  * is 0 on success, 1 on a failed operation, 2 on a usage error.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -535,6 +538,97 @@ static int cmd_demo(void)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
+/* ---- bench: negotiation latency and mapped write bandwidth ------------- */
+
+static double write_mbps(uint8_t *p, size_t size, int reps)
+{
+    uint64_t t0;
+
+    memset(p, 1, size);             /* fault everything in first */
+    t0 = now_ns();
+    for (int r = 0; r < reps; r++) {
+        memset(p, r, size);
+    }
+    return (double)size * reps / ((now_ns() - t0) / 1e9) / (1 << 20);
+}
+
+static int cmd_bench(uint64_t size, unsigned int rounds)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    uint64_t *lat = calloc(rounds, sizeof(*lat));
+    int dev, alloc, fails = 0, col, mfd, ret;
+    struct vsysmem_buffer_info bi;
+    double buf_mbps, memfd_mbps;
+    uint8_t *p;
+
+    if (open_dev(&dev, &alloc) || !c || !info || !lat) {
+        return 1;
+    }
+    vsm2_constraints_cpu(c, 1, 64 * 1024, true);
+    for (unsigned int r = 0; r < rounds; r++) {
+        uint64_t t0 = now_ns();
+        int token = vsm2_allocate_shared_collection(alloc);
+        int dup = vsm2_duplicate(token, 0xffffffffu);
+        int a = vsm2_bind_shared_collection(alloc, token);
+        int b = vsm2_bind_shared_collection(alloc, dup);
+
+        ret = vsm2_set_constraints(a, c) | vsm2_set_constraints(b, c);
+        ret |= vsm2_wait_for_all_buffers_allocated(a, info, 0);
+        vsm2_info_close_handles(info);
+        ret |= vsm2_wait_for_all_buffers_allocated(b, info, 0);
+        vsm2_info_close_handles(info);
+        lat[r] = now_ns() - t0;
+        fails += ret != 0;
+        vsm2_release(a);
+        vsm2_release(b);
+        close(a);
+        close(b);
+    }
+    qsort(lat, rounds, sizeof(*lat), cmp_u64);
+    printf("bench: %u two-participant negotiations (one process): median "
+           "%.3f ms, p10 %.3f ms, p90 %.3f ms, %d failed\n", rounds,
+           lat[rounds / 2] / 1e6, lat[rounds / 10] / 1e6,
+           lat[rounds * 9 / 10] / 1e6, fails);
+
+    col = vsm2_allocate_non_shared_collection(alloc);
+    memset(c, 0, sizeof(*c));
+    vsm2_constraints_cpu(c, 1, size, true);
+    ret = col < 0 ? col : vsm2_set_constraints(col, c);
+    if (!ret) {
+        ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    }
+    if (ret) {
+        return fail("bench: allocate", ret);
+    }
+    p = vsm_map((int)info->buffers[0].vmo, size, true);
+    if (!p) {
+        return fail("bench: mmap", -errno);
+    }
+    buf_mbps = write_mbps(p, size, 8);
+    vsm_unmap(p, size);
+
+    mfd = memfd_create("bench", 0);
+    if (mfd < 0 || ftruncate(mfd, (off_t)size)) {
+        return fail("bench: memfd", -errno);
+    }
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+    if (p == MAP_FAILED) {
+        return fail("bench: mmap memfd", -errno);
+    }
+    memfd_mbps = write_mbps(p, size, 8);
+    munmap(p, size);
+    close(mfd);
+    vsm_buffer_info(dev, (int)info->buffers[0].vmo, &bi);
+    printf("bench: mmap write bandwidth over %" PRIu64 " MiB: sysmem buffer "
+           "%.0f MiB/s (%s), memfd %.0f MiB/s (ratio %.2f)\n", size >> 20,
+           buf_mbps, bi.flags & VSYSMEM_BUFFER_CPU_CACHED ? "cached" :
+           "write-combined", memfd_mbps, buf_mbps / memfd_mbps);
+    vsm2_release(col);
+    vsm2_info_close_handles(info);
+    return fails ? 1 : 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -542,7 +636,8 @@ static void usage(FILE *f)
             "       vsysmemctl [-d N] alloc [--count N] [--size BYTES]\n"
             "       vsysmemctl [-d N] negotiate [--participants N] [--count N]\n"
             "                  [--size BYTES] [--rounds N]\n"
-            "       vsysmemctl [-d N] demo\n");
+            "       vsysmemctl [-d N] demo\n"
+            "       vsysmemctl [-d N] bench [--size BYTES] [--rounds N]\n");
 }
 
 int main(int argc, char **argv)
@@ -594,6 +689,8 @@ int main(int argc, char **argv)
             return 2;
         }
         return cmd_negotiate(participants, count, size, rounds);
+    } else if (!strcmp(cmd, "bench")) {
+        return cmd_bench(size, rounds < 10 ? 100 : rounds);
     } else if (!strcmp(cmd, "demo")) {
         return cmd_demo();
     }
