@@ -253,6 +253,7 @@ static const char *const fidl_error_names[FIDL_ERR_COUNT_] = {
     [FIDL_ERR_HANDLE_BUFFER_TOO_SMALL] = "HANDLE_BUFFER_TOO_SMALL",
     [FIDL_ERR_INVALID_ARGS] = "INVALID_ARGS",
     [FIDL_ERR_UNSUPPORTED_TYPE] = "UNSUPPORTED_TYPE",
+    [FIDL_ERR_UNEXPECTED_ORDINAL] = "UNEXPECTED_ORDINAL",
 };
 
 const char *fidl_strerror(int err)
@@ -378,6 +379,7 @@ typedef struct fidl_decoder {
     fidl_handle_info_t *h;
     uint32_t nh;
     uint32_t hnext;         /* next unclaimed handle */
+    uint32_t at;            /* object being checked, for error reports */
 } fidl_decoder_t;
 
 static int dec_value(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
@@ -392,6 +394,7 @@ static int dec_claim(fidl_decoder_t *d, uint64_t size, uint32_t depth,
 {
     uint64_t padded = align8(size);
 
+    d->at = d->next;
     if (depth > FIDL_MAX_DEPTH) {
         return FIDL_ERR_EXCEEDED_MAX_OUT_OF_LINE_DEPTH;
     }
@@ -560,6 +563,7 @@ static int dec_struct(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
         const fidl_field_t *f = &t->fields[i];
 
         if (!all_zero(d->b + off + pos, f->wire_offset - pos)) {
+            d->at = off + pos;
             return FIDL_ERR_INVALID_PADDING_BYTE;
         }
         r = dec_value(d, f->type, off + f->wire_offset,
@@ -570,6 +574,7 @@ static int dec_struct(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
         pos = f->wire_offset + f->type->wire_size;
     }
     if (!all_zero(d->b + off + pos, t->wire_size - pos)) {
+        d->at = off + pos;
         return FIDL_ERR_INVALID_PADDING_BYTE;
     }
     return FIDL_OK;
@@ -587,9 +592,10 @@ static int dec_envelope(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
     uint32_t num_bytes = rd32(p);
     uint32_t num_handles = rd16(p + 4);
     uint32_t flags = rd16(p + 6);
-    uint32_t h0 = d->hnext, start;
+    uint32_t h0 = d->hnext, start, env = off;
     int r;
 
+    d->at = env;
     if (flags & ~FIDL_ENVELOPE_FLAG_INLINE) {
         return FIDL_ERR_INVALID_INLINE_MARKER_IN_ENVELOPE;
     }
@@ -631,6 +637,7 @@ static int dec_envelope(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
             return r;
         }
         if (!all_zero(p + t->wire_size, FIDL_ENVELOPE_INLINE_MAX - t->wire_size)) {
+            d->at = env;
             return FIDL_ERR_INVALID_PADDING_BYTE;
         }
     } else {
@@ -647,9 +654,11 @@ static int dec_envelope(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
             return r;
         }
         if (d->next - start != num_bytes) {
+            d->at = env;
             return FIDL_ERR_INVALID_NUM_BYTES_IN_ENVELOPE;
         }
     }
+    d->at = env;
     if (d->hnext - h0 != num_handles) {
         return FIDL_ERR_INVALID_NUM_HANDLES_IN_ENVELOPE;
     }
@@ -748,6 +757,7 @@ static int dec_value(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
     uint32_t i, body;
     int r;
 
+    d->at = off;
     switch (t->kind) {
     case FIDL_KIND_BOOL:
         if (p[0] > 1) {
@@ -836,6 +846,13 @@ static int dec_value(fidl_decoder_t *d, const fidl_type_t *t, uint32_t off,
 int fidl_decode(const fidl_type_t *type, const uint8_t *bytes, uint32_t n,
                 fidl_handle_info_t *handles, uint32_t nh, void *out)
 {
+    return fidl_decode_at(type, bytes, n, handles, nh, out, NULL);
+}
+
+int fidl_decode_at(const fidl_type_t *type, const uint8_t *bytes, uint32_t n,
+                   fidl_handle_info_t *handles, uint32_t nh, void *out,
+                   uint32_t *err_offset)
+{
     fidl_decoder_t d = {
         .b = bytes, .n = n, .h = handles, .nh = nh,
     };
@@ -870,9 +887,15 @@ int fidl_decode(const fidl_type_t *type, const uint8_t *bytes, uint32_t n,
     d.next = primary;
     r = dec_value(&d, type, 0, out, 0);
     if (r) {
+        if (err_offset) {
+            *err_offset = d.at;
+        }
         return r;
     }
     if (d.next != n) {
+        if (err_offset) {
+            *err_offset = d.next;
+        }
         return FIDL_ERR_TOO_MANY_BYTES_IN_MESSAGE;
     }
     if (d.hnext != nh) {

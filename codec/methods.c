@@ -280,7 +280,7 @@ int sysmem_decode_request(const sysmem_method_t *m, const uint8_t *bytes,
         *hdr = h;
     }
     if (h.ordinal != m->ordinal) {
-        return FIDL_ERR_INVALID_ARGS;
+        return FIDL_ERR_UNEXPECTED_ORDINAL;
     }
     r = fidl_header_check_txid(&h, (m->flags & SYSMEM_METHOD_TWO_WAY) != 0);
     if (r) {
@@ -308,7 +308,7 @@ int sysmem_decode_reply(const sysmem_method_t *m, const uint8_t *bytes,
         *hdr = h;
     }
     if (h.ordinal != m->ordinal) {
-        return FIDL_ERR_INVALID_ARGS;
+        return FIDL_ERR_UNEXPECTED_ORDINAL;
     }
     if (h.txid == 0) {
         return FIDL_ERR_INVALID_TXID;

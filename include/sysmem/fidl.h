@@ -178,6 +178,7 @@ typedef enum fidl_error {
     FIDL_ERR_HANDLE_BUFFER_TOO_SMALL,       /* encode: caller's handle array */
     FIDL_ERR_INVALID_ARGS,
     FIDL_ERR_UNSUPPORTED_TYPE,              /* descriptor has no C layout */
+    FIDL_ERR_UNEXPECTED_ORDINAL,            /* header names another method */
     FIDL_ERR_COUNT_
 } fidl_error_t;
 
@@ -304,6 +305,16 @@ struct fidl_type {
  */
 int fidl_decode(const fidl_type_t *type, const uint8_t *bytes, uint32_t n,
                 fidl_handle_info_t *handles, uint32_t nh, void *out);
+
+/*
+ * fidl_decode that also says where it stopped: on failure *err_offset is
+ * the body offset of the object (or padding, or envelope) that broke the
+ * rule, for log messages.  Best effort: the offset a rule is blamed on is
+ * not part of the ABI.
+ */
+int fidl_decode_at(const fidl_type_t *type, const uint8_t *bytes, uint32_t n,
+                   fidl_handle_info_t *handles, uint32_t nh, void *out,
+                   uint32_t *err_offset);
 
 /*
  * Encode the C value `in` of `type` into bytes[0..cap), handles into

@@ -1319,6 +1319,39 @@ static void test_result_union_golden(void)
         "01 00 00 00 00 00 00 00  00 00 00 00 00 00 01 00", NULL, 0);
 }
 
+static void test_error_offset(void)
+{
+    uint32_t n, at = 0;
+    g_autofree uint8_t *b = hex_bytes(
+        "06 00 00 00 00 00 00 00  ff ff ff ff ff ff ff ff"
+        "01 00 00 00 00 00 00 00  ef be ad de 00 00 01 00"
+        "05 00 00 00 00 00 00 00  ff ff ff ff ff ff ff ff"
+        "62 65 66 6f 72 65 00 00  61 66 74 65 72 00 ee 00", &n);
+
+    /* padding after "after" (body at 56, 5 bytes) */
+    assert_fidl(fidl_decode_at(&xunion_in_struct, b, n, NULL, 0, NULL, &at),
+                FIDL_ERR_INVALID_PADDING_BYTE);
+    g_assert_cmpuint(at, ==, 56);
+    /* union envelope (at 24) with a bad inline marker */
+    b[62] = 0;
+    b[31] = 1;
+    assert_fidl(fidl_decode_at(&xunion_in_struct, b, n, NULL, 0, NULL, &at),
+                FIDL_ERR_INVALID_INLINE_MARKER_IN_ENVELOPE);
+    g_assert_cmpuint(at, ==, 24);
+    b[31] = 0;
+    /* trailing bytes */
+    {
+        g_autofree uint8_t *longer = g_malloc0(n + 8);
+        memcpy(longer, b, n);
+        assert_fidl(fidl_decode_at(&xunion_in_struct, longer, n + 8, NULL, 0,
+                                   NULL, &at),
+                    FIDL_ERR_TOO_MANY_BYTES_IN_MESSAGE);
+        g_assert_cmpuint(at, ==, n);
+    }
+    assert_fidl(fidl_decode_at(&xunion_in_struct, b, n, NULL, 0, NULL, &at),
+                FIDL_OK);
+}
+
 static void test_strerror(void)
 {
     g_assert_cmpstr(fidl_strerror(FIDL_OK), ==, "OK");
@@ -1412,6 +1445,7 @@ int main(int argc, char **argv)
     g_test_add_func("/codec/message/result-union", test_result_union_golden);
     g_test_add_func("/codec/message/unknown-interactions",
                     test_unknown_interactions);
+    g_test_add_func("/codec/error-offset", test_error_offset);
     g_test_add_func("/codec/strerror", test_strerror);
 
     return g_test_run();
