@@ -29,6 +29,7 @@
 
 #include "sysmem/fidl.h"
 #include "sysmem/sysmem2.h"
+#include "sysmem/sysmem-v1.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,6 +86,13 @@ int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
                   const fidl_type_t *req_type, const void *req,
                   const fidl_type_t *resp_type, void *resp);
 
+/*
+ * The same through the codec's method table (SYSMEM_M_* ids from
+ * sysmem/methods.h): request and reply types and strictness come from the
+ * table.  resp is the reply payload's C struct (NULL for none).
+ */
+int vsm_method_call(int ch, uint32_t method_id, const void *req, void *resp);
+
 /* ---- fuchsia.sysmem2 -------------------------------------------------- */
 
 /* Allocator.AllocateSharedCollection: returns a new token fd. */
@@ -124,6 +132,19 @@ sysmem2_buffer_collection_constraints_t *vsm2_constraints_new(void);
 void vsm2_constraints_cpu(sysmem2_buffer_collection_constraints_t *c,
                           uint32_t min_buffer_count, uint64_t min_size_bytes,
                           bool write);
+
+/* ---- fuchsia.sysmem (v1) ---------------------------------------------- */
+
+/* v1 Allocator.BindSharedCollection (a v2 token works too): collection fd. */
+int vsm1_bind_shared_collection(int allocator, int token);
+int vsm1_set_constraints(int collection,
+                         const sysmem1_buffer_collection_constraints_t *c);
+/* -EIO with *status the zx_status_t when sysmem says no. */
+int vsm1_wait_for_buffers_allocated(int collection,
+                                    sysmem1_buffer_collection_info_2_t *info,
+                                    int32_t *status);
+/* BufferCollection.Close: leave without failing the collection. */
+int vsm1_close(int node);
 
 /* ---- Buffers ------------------------------------------------------------ */
 

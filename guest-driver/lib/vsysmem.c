@@ -16,6 +16,7 @@
 #include <linux/dma-buf.h>
 
 #include "libvsysmem.h"
+#include "sysmem/methods.h"
 
 static __thread int last_codec_error;
 
@@ -240,29 +241,22 @@ static struct msgbuf *msgbuf(void)
     return mb;
 }
 
-int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
-                  const fidl_type_t *req_type, const void *req,
-                  const fidl_type_t *resp_type, void *resp)
+/*
+ * Send the message encoded in mb->wr; for a two-way call wait for the
+ * reply and decode it, with the method table's descriptors when `m` is
+ * given, else as a message of resp_type.
+ */
+static int transact(int ch, struct msgbuf *mb, uint32_t n,
+                    const fidl_handle_info_t *hin, uint32_t nh, bool two_way,
+                    const sysmem_method_t *m, const fidl_type_t *resp_type,
+                    void *resp)
 {
-    fidl_handle_info_t hin[FIDL_MAX_MSG_HANDLES], hout[FIDL_MAX_MSG_HANDLES];
+    fidl_handle_info_t hout[FIDL_MAX_MSG_HANDLES];
     struct vsysmem_handle rh[FIDL_MAX_MSG_HANDLES];
     int fds[FIDL_MAX_MSG_HANDLES];
-    struct msgbuf *mb = msgbuf();
-    fidl_message_header_t hdr;
-    uint32_t n, nh, rn, rnh, i;
+    uint32_t rn, rnh, i;
     int ret;
 
-    if (!mb) {
-        return -ENOMEM;
-    }
-    /* The driver chooses the real txid of a call. */
-    fidl_header_init(&hdr, two_way ? 1 : 0, ordinal, flexible);
-    ret = fidl_encode_msg(&hdr, req_type, req, mb->wr, sizeof(mb->wr), &n,
-                          hin, FIDL_MAX_MSG_HANDLES, &nh);
-    if (ret != FIDL_OK) {
-        last_codec_error = ret;
-        return -EINVAL;
-    }
     for (i = 0; i < nh; i++) {
         fds[i] = (int)hin[i].handle;
     }
@@ -284,7 +278,8 @@ int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
                          rh[i].rights;
         hout[i].flags = 0;
     }
-    ret = fidl_decode_msg(resp_type, mb->rd, rn, hout, rnh, NULL, resp);
+    ret = m ? sysmem_decode_reply(m, mb->rd, rn, hout, rnh, NULL, resp) :
+          fidl_decode_msg(resp_type, mb->rd, rn, hout, rnh, NULL, resp);
     if (ret != FIDL_OK) {
         last_codec_error = ret;
         for (i = 0; i < rnh; i++) {
@@ -298,6 +293,53 @@ int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
         }
     }
     return 0;
+}
+
+int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
+                  const fidl_type_t *req_type, const void *req,
+                  const fidl_type_t *resp_type, void *resp)
+{
+    fidl_handle_info_t hin[FIDL_MAX_MSG_HANDLES];
+    struct msgbuf *mb = msgbuf();
+    fidl_message_header_t hdr;
+    uint32_t n, nh;
+    int ret;
+
+    if (!mb) {
+        return -ENOMEM;
+    }
+    /* The driver chooses the real txid of a call. */
+    fidl_header_init(&hdr, two_way ? 1 : 0, ordinal, flexible);
+    ret = fidl_encode_msg(&hdr, req_type, req, mb->wr, sizeof(mb->wr), &n,
+                          hin, FIDL_MAX_MSG_HANDLES, &nh);
+    if (ret != FIDL_OK) {
+        last_codec_error = ret;
+        return -EINVAL;
+    }
+    return transact(ch, mb, n, hin, nh, two_way, NULL, resp_type, resp);
+}
+
+int vsm_method_call(int ch, uint32_t method_id, const void *req, void *resp)
+{
+    const sysmem_method_t *m = sysmem_method_by_id(method_id);
+    fidl_handle_info_t hin[FIDL_MAX_MSG_HANDLES];
+    struct msgbuf *mb = msgbuf();
+    uint32_t n, nh;
+    bool two_way;
+    int ret;
+
+    if (!mb || !m) {
+        return mb ? -EINVAL : -ENOMEM;
+    }
+    two_way = m->flags & SYSMEM_METHOD_TWO_WAY;
+    ret = sysmem_encode_request(m, two_way ? 1 : 0, req, mb->wr,
+                                sizeof(mb->wr), &n, hin,
+                                FIDL_MAX_MSG_HANDLES, &nh);
+    if (ret != FIDL_OK) {
+        last_codec_error = ret;
+        return -EINVAL;
+    }
+    return transact(ch, mb, n, hin, nh, two_way, m, NULL, resp);
 }
 
 static int result_of(uint64_t tag, uint32_t err, int32_t framework_err)
@@ -574,4 +616,82 @@ int vsm_sync(int buffer_fd, bool start, bool write)
     };
 
     return neg_errno(ioctl(buffer_fd, DMA_BUF_IOCTL_SYNC, &s));
+}
+
+/* ---- fuchsia.sysmem (v1) ------------------------------------------------ */
+
+int vsm1_bind_shared_collection(int allocator, int token)
+{
+    sysmem1_allocator_bind_shared_collection_request_t req = { 0 };
+    int client, server, ret;
+
+    ret = vsm_channel_create(allocator, &client, &server);
+    if (ret) {
+        close(token);
+        return ret;
+    }
+    req.token = (fidl_handle_t)token;
+    req.buffer_collection_request = (fidl_handle_t)server;
+    ret = vsm_method_call(allocator,
+                          SYSMEM_M_SYSMEM1_ALLOCATOR_BIND_SHARED_COLLECTION,
+                          &req, NULL);
+    close(server);
+    close(token);
+    if (ret) {
+        close(client);
+        return ret;
+    }
+    return client;
+}
+
+int vsm1_set_constraints(int collection,
+                         const sysmem1_buffer_collection_constraints_t *c)
+{
+    sysmem1_buffer_collection_set_constraints_request_t *req;
+    int ret;
+
+    req = calloc(1, sizeof(*req));
+    if (!req) {
+        return -ENOMEM;
+    }
+    if (c) {
+        req->has_constraints = true;
+        memcpy(&req->constraints, c, sizeof(*c));
+    }
+    ret = vsm_method_call(collection,
+                          SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS,
+                          req, NULL);
+    free(req);
+    return ret;
+}
+
+int vsm1_wait_for_buffers_allocated(int collection,
+                                    sysmem1_buffer_collection_info_2_t *info,
+                                    int32_t *status)
+{
+    sysmem1_buffer_collection_wait_for_buffers_allocated_response_t *res;
+    int ret;
+
+    res = calloc(1, sizeof(*res));
+    if (!res) {
+        return -ENOMEM;
+    }
+    ret = vsm_method_call(collection,
+                          SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_WAIT_FOR_BUFFERS_ALLOCATED,
+                          NULL, res);
+    if (!ret) {
+        *status = res->status;
+        memcpy(info, &res->buffer_collection_info, sizeof(*info));
+        if (res->status) {
+            ret = -EIO;
+        }
+    }
+    free(res);
+    return ret;
+}
+
+int vsm1_close(int node)
+{
+    return vsm_method_call(node, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_CLOSE,
+                           NULL, NULL);
 }

@@ -365,6 +365,74 @@ static void test_non_shared(int alloc)
     free(info);
 }
 
+/* A v1 client joins a collection that a v2 client created. */
+static void test_v1_mix(int alloc)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    sysmem1_buffer_collection_constraints_t *c1 = calloc(1, sizeof(*c1));
+    sysmem1_buffer_collection_info_2_t *info1 = calloc(1, sizeof(*info1));
+    int alloc1, token, dup, col, col1, ret, ret1;
+    int32_t status = 0;
+    uint32_t *p;
+
+    alloc1 = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM1);
+    token = vsm2_allocate_shared_collection(alloc);
+    dup = token > 0 ? vsm2_duplicate(token, 0xffffffffu) : token;
+    if (!tap_ok(alloc1 >= 0 && dup > 0, "v1 Allocator and a token for it")) {
+        return;
+    }
+    col = vsm2_bind_shared_collection(alloc, token);
+    col1 = vsm1_bind_shared_collection(alloc1, dup);
+    vsm2_constraints_cpu(c, 1, 64 * 1024, true);
+    c1->usage.cpu = SYSMEM2_CPU_USAGE_READ_OFTEN | SYSMEM2_CPU_USAGE_WRITE_OFTEN;
+    c1->min_buffer_count_for_camping = 1;
+    c1->has_buffer_memory_constraints = true;
+    c1->buffer_memory_constraints.min_size_bytes = 128 * 1024;
+    c1->buffer_memory_constraints.max_size_bytes = 0xffffffffu;
+    c1->buffer_memory_constraints.cpu_domain_supported = true;
+    c1->buffer_memory_constraints.ram_domain_supported = true;
+    ret = vsm2_set_constraints(col, c);
+    ret1 = vsm1_set_constraints(col1, c1);
+    tap_ok(col >= 0 && col1 >= 0 && !ret && !ret1,
+           "v2 and v1 clients bound one collection and set constraints (%s)",
+           vsm_strerror(ret ? ret : ret1));
+    ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    ret1 = vsm1_wait_for_buffers_allocated(col1, info1, &status);
+    tap_ok(!ret && !ret1 && info->buffers_count == info1->buffer_count &&
+           info1->buffer_count >= 2 &&
+           info1->settings.buffer_settings.size_bytes >= 128 * 1024,
+           "both got the same %u buffers of %u bytes (v2: %s, v1: %s/%d)",
+           info1->buffer_count, info1->settings.buffer_settings.size_bytes,
+           vsm_strerror(ret), vsm_strerror(ret1), status);
+    if (!ret && !ret1) {
+        p = vsm_map((int)info->buffers[0].vmo, 4096, true);
+        if (p) {
+            p[0] = 0x5e1f1e55u;
+            vsm_unmap(p, 4096);
+        }
+        p = vsm_map((int)info1->buffers[0].vmo, 4096, false);
+        tap_ok(p && p[0] == 0x5e1f1e55u,
+               "the v1 client reads what the v2 client wrote");
+        if (p) {
+            vsm_unmap(p, 4096);
+        }
+        for (uint32_t i = 0; i < info1->buffer_count; i++) {
+            close((int)info1->buffers[i].vmo);
+        }
+    }
+    vsm2_release(col);
+    vsm1_close(col1);
+    vsm2_info_close_handles(info);
+    close(col);
+    close(col1);
+    close(alloc1);
+    free(c);
+    free(c1);
+    free(info);
+    free(info1);
+}
+
 static void test_latency(int alloc)
 {
     enum { ROUNDS = 30 };
@@ -418,6 +486,7 @@ int main(void)
     test_two_process(alloc);
     test_killed_participant(alloc);
     test_non_shared(alloc);
+    test_v1_mix(alloc);
     test_latency(alloc);
     close(alloc);
     tap_ok(wait_counts(&base), "no channels, buffers or event pairs left");
