@@ -12,9 +12,7 @@
 # TAP (run-tests.sh counts it).
 
 GUEST_KVER ?= $(patsubst /boot/vmlinuz-%,%,$(lastword $(sort $(wildcard /boot/vmlinuz-*))))
-GUEST_KERNEL ?= /boot/vmlinuz-$(GUEST_KVER)
-GUEST_KDIR ?= /usr/src/linux-headers-$(GUEST_KVER)
-GUEST_MODDIR ?= /lib/modules/$(GUEST_KVER)
+GUEST_KERNEL := /boot/vmlinuz-$(GUEST_KVER)
 GUEST_QEMU ?= $(BUILD)/qemu-system-x86_64
 
 GB := $(BUILD)/guest
@@ -28,34 +26,63 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 GUEST_LIB_HDRS := $(GSRC)/lib/libvsysmem.h $(GSRC)/include/uapi/linux/vsysmem.h \
 	$(GUEST_CODEC_HDRS)
 
-# ---- Kernel modules ------------------------------------------------------
+# ---- Kernel modules, initramfs and runners, per guest kernel -------------
 # Kbuild builds in place, so the build directory holds symlinks to the
 # sources; VSYSMEM_SRCDIR tells Kbuild where the include directories are.
 GUEST_MOD_SRCS := $(wildcard $(GSRC)/linux/*.c $(GSRC)/linux/*.h) \
 	$(GSRC)/linux/Kbuild $(GSRC)/include/linux/vsysmem.h \
 	$(GSRC)/include/uapi/linux/vsysmem.h \
 	$(srcdir)/include/standard-headers/linux/virtio_sysmem.h
-GUEST_KO := $(GB)/linux/virtio_sysmem.ko
-
-$(GUEST_KO): $(GUEST_MOD_SRCS)
-	@mkdir -p $(GB)/linux
-	$(Q)ln -sf $(GSRC)/linux/Kbuild $(GSRC)/linux/*.c $(GSRC)/linux/*.h $(GB)/linux/
-	$(Q)$(MAKE) -C $(GUEST_KDIR) M=$(abspath $(GB)/linux) \
-		VSYSMEM_SRCDIR=$(GSRC)/linux W=1 modules
-
-GUEST_EXAMPLE_KO := $(GB)/example/vsysmem_example.ko
 GUEST_EXAMPLE_SRCS := $(wildcard $(GSRC)/example/*.c $(GSRC)/example/Kbuild)
 
-$(GUEST_EXAMPLE_KO): $(GUEST_EXAMPLE_SRCS) $(GUEST_KO) $(GUEST_CODEC_SRCS) $(GUEST_CODEC_HDRS)
-	@mkdir -p $(GB)/example
-	$(Q)ln -sf $(GSRC)/example/Kbuild $(GSRC)/example/*.c $(GB)/example/
-	$(Q)ln -sf $(GUEST_CODEC_SRCS) $(GB)/example/
-	$(Q)$(MAKE) -C $(GUEST_KDIR) M=$(abspath $(GB)/example) \
-		VSYSMEM_SRCDIR=$(GSRC)/example VSYSMEM_TOPDIR=$(srcdir) \
-		VSYSMEM_CODEC_OBJS="$(notdir $(GUEST_CODEC_SRCS:.c=.o))" \
-		KBUILD_EXTRA_SYMBOLS=$(abspath $(GB)/linux/Module.symvers) modules
+# Other installed kernels (image, modules and headers) get their own
+# modules and initramfs and run GUEST_EXTRA_KERNEL_TESTS too.
+GUEST_ALL_KVERS := $(foreach k,$(patsubst /boot/vmlinuz-%,%,$(wildcard /boot/vmlinuz-*)),\
+	$(if $(and $(wildcard /usr/src/linux-headers-$(k)/Makefile),$(wildcard /lib/modules/$(k)/kernel)),$(k)))
+GUEST_EXTRA_KVERS ?= $(filter-out $(GUEST_KVER),$(GUEST_ALL_KVERS))
+GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate
 
-guest-module: $(GUEST_KO) $(if $(GUEST_EXAMPLE_SRCS),$(GUEST_EXAMPLE_KO))
+# $(1): kernel version, $(2): build directory, $(3): runner name suffix,
+# $(4): the tests it runs.
+define guest_kernel
+$(2)/linux/virtio_sysmem.ko: $$(GUEST_MOD_SRCS)
+	@mkdir -p $(2)/linux
+	$$(Q)ln -sf $$(GSRC)/linux/Kbuild $$(GSRC)/linux/*.c $$(GSRC)/linux/*.h $(2)/linux/
+	$$(Q)$$(MAKE) -C /usr/src/linux-headers-$(1) M=$$(abspath $(2)/linux) \
+		VSYSMEM_SRCDIR=$$(GSRC)/linux W=1 modules
+
+$(2)/example/vsysmem_example.ko: $$(GUEST_EXAMPLE_SRCS) $(2)/linux/virtio_sysmem.ko $$(GUEST_CODEC_SRCS) $$(GUEST_CODEC_HDRS)
+	@mkdir -p $(2)/example
+	$$(Q)ln -sf $$(GSRC)/example/Kbuild $$(GSRC)/example/*.c $(2)/example/
+	$$(Q)ln -sf $$(GUEST_CODEC_SRCS) $(2)/example/
+	$$(Q)$$(MAKE) -C /usr/src/linux-headers-$(1) M=$$(abspath $(2)/example) \
+		VSYSMEM_TOPDIR=$$(srcdir) \
+		VSYSMEM_CODEC_OBJS="$$(notdir $$(GUEST_CODEC_SRCS:.c=.o))" \
+		KBUILD_EXTRA_SYMBOLS=$$(abspath $(2)/linux/Module.symvers) modules
+
+$(2)/initramfs.cpio.gz: $$(srcdir)/scripts/mkinitramfs.sh $(2)/linux/virtio_sysmem.ko \
+		$(2)/example/vsysmem_example.ko $$(GUEST_CTL) $$(GUEST_TEST_BINS)
+	$$(Q)$$(srcdir)/scripts/mkinitramfs.sh -o $$@ -k $(1) -m /lib/modules/$(1) \
+		-M $(2)/linux/virtio_sysmem.ko -M $(2)/example/vsysmem_example.ko \
+		$$(addprefix -b ,$$(GUEST_CTL) $$(GUEST_TEST_BINS))
+
+guest-module: $(2)/linux/virtio_sysmem.ko $(2)/example/vsysmem_example.ko
+guest: $(2)/initramfs.cpio.gz
+
+# One runner per test program.  Its text contains "--tap" so that
+# run-tests.sh counts the TAP lines the guest prints.
+$$(foreach t,$(4),$$(eval $$(call guest_runner,$$(t),$(1),$(2),$(3))))
+endef
+
+# $(1): test, $(2): kernel version, $(3): build directory, $(4): suffix
+define guest_runner
+$$(GB)/run-$(1)$(4).sh: $(3)/initramfs.cpio.gz $$(srcdir)/scripts/run-guest.sh $$(srcdir)/mk/guest.mk
+	@printf '%s\n' '#!/bin/sh' \
+	  '# Boots Linux $(2) and runs $(1); accepts and ignores --tap.' \
+	  'exec $$(srcdir)/scripts/run-guest.sh -q $$(abspath $$(GUEST_QEMU)) -k /boot/vmlinuz-$(2) -i $$(abspath $(3)/initramfs.cpio.gz) -M 64M -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
+	@chmod +x $$@
+GUEST_TESTS += $$(GB)/run-$(1)$(4).sh
+endef
 
 # ---- libvsysmem ------------------------------------------------------------
 GUEST_LIB_SRCS := $(GSRC)/lib/vsysmem.c $(GUEST_CODEC_SRCS)
@@ -104,28 +131,13 @@ $(GB)/tests/%: $(srcdir)/tests/guest/%.c $(srcdir)/tests/guest/tap.h $(GUEST_LIB
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_A)
 
-# ---- initramfs and runners -----------------------------------------------
+# ---- the guest kernels ---------------------------------------------------
 GUEST_INITRAMFS := $(GB)/initramfs.cpio.gz
-GUEST_MODULES := $(GUEST_KO) $(if $(GUEST_EXAMPLE_SRCS),$(GUEST_EXAMPLE_KO))
-
-$(GUEST_INITRAMFS): $(srcdir)/scripts/mkinitramfs.sh $(GUEST_MODULES) $(GUEST_CTL) $(GUEST_TEST_BINS)
-	$(Q)$(srcdir)/scripts/mkinitramfs.sh -o $@ -k $(GUEST_KVER) -m $(GUEST_MODDIR) \
-		$(addprefix -M ,$(GUEST_MODULES)) $(addprefix -b ,$(GUEST_CTL) $(GUEST_TEST_BINS))
-
-guest: guest-module guest-lib $(GUEST_CTL) $(GUEST_TEST_BINS) $(GUEST_INITRAMFS)
-
-# One runner per test program.  The name contains "--tap" so that
-# run-tests.sh counts the TAP lines the guest prints.
-define guest_runner
-$(GB)/run-$(1).sh: $(GUEST_INITRAMFS) $(srcdir)/scripts/run-guest.sh $(srcdir)/mk/guest.mk
-	@printf '%s\n' '#!/bin/sh' \
-	  '# Boots the guest and runs $(1); accepts and ignores --tap.' \
-	  'exec $(srcdir)/scripts/run-guest.sh -q $(abspath $(GUEST_QEMU)) -k $(GUEST_KERNEL) -i $(abspath $(GUEST_INITRAMFS)) -M 64M -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
-	@chmod +x $$@
-GUEST_TESTS += $(GB)/run-$(1).sh
-endef
 GUEST_TESTS ?=
-$(foreach t,$(GUEST_TEST_NAMES),$(eval $(call guest_runner,$(t))))
+$(eval $(call guest_kernel,$(GUEST_KVER),$(GB),,$(GUEST_TEST_NAMES)))
+$(foreach k,$(GUEST_EXTRA_KVERS),$(eval $(call guest_kernel,$(k),$(GB)/linux-$(k),-$(k),$(GUEST_EXTRA_KERNEL_TESTS))))
+
+guest: guest-lib $(GUEST_CTL) $(GUEST_TEST_BINS)
 
 # Build checks: both kernel versions' headers, W=1, checkpatch --strict.
 $(GB)/check-kbuild.sh: $(srcdir)/tests/guest/kbuild-check.sh
