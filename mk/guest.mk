@@ -152,6 +152,6 @@ guest-check: guest $(GUEST_TESTS)
 
 run-guest-demo: guest
 	$(srcdir)/scripts/run-guest.sh -q $(GUEST_QEMU) -k $(GUEST_KERNEL) \
-		-i $(GUEST_INITRAMFS) -c "vsysmemctl info && vsysmemctl demo"
+		-i $(GUEST_INITRAMFS) -c "vsysmemctl info && VSYSMEM_HOST_VIEW=1 vsysmemctl demo"
 
 .PHONY: guest guest-module guest-lib guest-check run-guest-demo

@@ -128,6 +128,8 @@ else
     echo "ok - the guest kernel log is clean"
 fi
 echo "VSYSMEM-EXIT \$status"
+# The host looks at the device once the test is over (run-guest.sh).
+sleep 1
 sync
 poweroff -f
 EOF

@@ -76,54 +76,107 @@ if [ -n "$memsize" ]; then
     devopts="$devopts,memdev=vsysmem-mem"
 fi
 
-# The host's view: a test prints "VSYSMEM-HOSTCHECK offset length seed"
-# while it still holds the buffer (and waits a moment); the bytes it wrote
-# must be in the backend file at that offset.
-hostcheck() {
-    python3 - "$tmp/mem" "$1" "$2" "$3" <<'PY'
-import sys
-path, off, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-with open(path, "rb") as f:
-    f.seek(off)
-    data = f.read(n)
-want = bytes((seed + i * 7 + (i >> 12)) & 0xff for i in range(n))
-sys.exit(0 if data == want else 1)
+# The host's view, from a watcher that follows the console while the guest
+# runs (the guest waits a moment after each request):
+#   VSYSMEM-HOSTCHECK offset length seed: the bytes the test wrote must be
+#       in the memory backend file at that region offset (needs -M);
+#   VSYSMEM-HOSTSHOW label: print the device's introspection (HMP "info
+#       virtio-sysmem") at that moment;
+#   VSYSMEM-EXIT n: once the guest test is done, the device must hold no
+#       channels, objects or buffers.
+# Results are TAP lines printed after the console.
+watch_guest() {
+    python3 - "$tmp/console" "$tmp/mem" "$tmp/mon.sock" "$1" "$memsize" <<'PY' > "$tmp/host" 2>&1
+import os, re, socket, sys, time
+console, mem, mon, qpid, memsize = sys.argv[1:6]
+qpid = int(qpid)
+
+def hmp(cmd):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(5)
+    s.connect(mon)
+    buf = b""
+    while b"(qemu)" not in buf:
+        buf += s.recv(65536)
+    s.sendall(cmd.encode() + b"\n")
+    buf = b""
+    while buf.count(b"(qemu)") < 1:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    s.close()
+    text = buf.decode(errors="replace").replace("\r", "")
+    # Drop the monitor's echo of the command (with its cursor escapes).
+    lines = [l for l in text.split("\n")
+             if "\x1b" not in l and not l.startswith(cmd) and "(qemu)" not in l]
+    return "\n".join(l for l in lines if l.strip())
+
+def hostcheck(off, n, seed):
+    with open(mem, "rb") as f:
+        f.seek(off)
+        data = f.read(n)
+    want = bytes((seed + i * 7 + (i >> 12)) & 0xff for i in range(n))
+    return data == want
+
+done = 0
+exited = False
+while True:
+    alive = os.path.exists("/proc/%d" % qpid)
+    try:
+        lines = open(console, "rb").read().decode(errors="replace").replace("\r", "").split("\n")
+    except OSError:
+        lines = []
+    for line in lines[done:-1]:
+        f = line.split()
+        try:
+            if f and f[0] == "VSYSMEM-HOSTCHECK" and memsize:
+                off, n, seed = int(f[1]), int(f[2]), int(f[3])
+                ok = hostcheck(off, n, seed)
+                print("%sok - host sees the guest's %d bytes at region offset %#x"
+                      % ("" if ok else "not ", n, off))
+            elif f and f[0] == "VSYSMEM-HOSTSHOW":
+                print("# host view (info virtio-sysmem) at '%s':" % " ".join(f[1:]))
+                for l in hmp("info virtio-sysmem").split("\n"):
+                    print("#   " + l)
+            elif f and f[0] == "VSYSMEM-EXIT" and not exited:
+                exited = True
+                out = hmp("info virtio-sysmem")
+                m = re.search(r"channels (\d+), objects (\d+), buffers (\d+)", out)
+                ok = m is not None and m.groups() == ("0", "0", "0")
+                print("%sok - host: the device holds no channels, objects or "
+                      "buffers after the guest test (%s)"
+                      % ("" if ok else "not ", m.group(0) if m else "no answer"))
+                if not ok:
+                    for l in out.split("\n"):
+                        print("#   " + l)
+        except Exception as e:
+            print("not ok - host-side check of '%s': %s" % (line, e))
+        sys.stdout.flush()
+    done = max(done, len(lines) - 1)
+    if not alive:
+        break
+    time.sleep(0.05)
 PY
-}
-checked=0
-check_new_lines() {
-    [ -n "$memsize" ] || return 0
-    tr -d '\r' < "$tmp/console" | grep '^VSYSMEM-HOSTCHECK ' > "$tmp/hc" || return 0
-    total=$(wc -l < "$tmp/hc")
-    while [ "$checked" -lt "$total" ]; do
-        checked=$((checked + 1))
-        # shellcheck disable=SC2046
-        set -- $(sed -n "${checked}p" "$tmp/hc")
-        if hostcheck "$2" "$3" "$4"; then
-            echo "ok - host sees the guest's $3 bytes at region offset $2" >> "$tmp/hostcheck"
-        else
-            echo "not ok - host sees the guest's $3 bytes at region offset $2" >> "$tmp/hostcheck"
-        fi
-    done
 }
 
 start=$(date +%s.%N)
 # shellcheck disable=SC2086
 timeout "$timeout_s" "$qemu" -M q35 $accel -m 512M -smp 1 -nographic \
     -no-reboot -nodefaults -serial stdio $fw \
+    -monitor "unix:$tmp/mon.sock,server=on,wait=off" \
     -kernel "$kernel" -initrd "$tmp/initrd.img" \
     -append "console=ttyS0 panic=-1 loglevel=4 quiet" \
     $qemuopts -device "virtio-sysmem$devopts" </dev/null >"$tmp/console" 2>&1 &
 qpid=$!
-while kill -0 "$qpid" 2>/dev/null; do
-    check_new_lines
-    sleep 0.1
-done
+watch_guest "$qpid" &
+wpid=$!
 wait "$qpid"
 rc=$?
-check_new_lines
+wait "$wpid"
 end=$(date +%s.%N)
-tr -d '\r' < "$tmp/console"
+# Without the firmware's terminal escapes.
+tr -d '\r' < "$tmp/console" | sed -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g'
 awk -v a="$start" -v b="$end" 'BEGIN { printf "# guest wall time: %.2f s\n", b - a }'
 
 if [ "$rc" = 124 ]; then
@@ -136,8 +189,8 @@ if [ -z "$status" ]; then
     exit 125
 fi
 
-if [ -f "$tmp/hostcheck" ]; then
-    cat "$tmp/hostcheck"
-    grep -q '^not ok' "$tmp/hostcheck" && [ "$status" = 0 ] && status=1
+if [ -s "$tmp/host" ]; then
+    cat "$tmp/host"
+    grep -q '^not ok' "$tmp/host" && [ "$status" = 0 ] && status=1
 fi
 exit "$status"

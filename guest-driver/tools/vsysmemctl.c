@@ -529,6 +529,12 @@ static int cmd_demo(void)
     vsm_sync((int)info->buffers[0].vmo, false, true);
     sum = demo_frame_sum(p, stride);
     printf("camera:  wrote a frame into buffer 0, checksum %#010x\n", sum);
+    if (getenv("VSYSMEM_HOST_VIEW")) {
+        /* scripts/run-guest.sh shows the device's view at this moment. */
+        printf("VSYSMEM-HOSTSHOW both participants hold the buffers\n");
+        fflush(stdout);
+        sleep(1);
+    }
     if (write(sv[0], &sum, sizeof(sum)) != sizeof(sum)) {
         return fail("camera: notify the display", -EPIPE);
     }
