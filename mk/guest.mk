@@ -79,7 +79,7 @@ define guest_runner
 $$(GB)/run-$(1)$(4).sh: $(3)/initramfs.cpio.gz $$(srcdir)/scripts/run-guest.sh $$(srcdir)/mk/guest.mk
 	@printf '%s\n' '#!/bin/sh' \
 	  '# Boots Linux $(2) and runs $(1); accepts and ignores --tap.' \
-	  'exec $$(srcdir)/scripts/run-guest.sh -q $$(abspath $$(GUEST_QEMU)) -k /boot/vmlinuz-$(2) -i $$(abspath $(3)/initramfs.cpio.gz) -M 64M -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
+	  'exec $$(srcdir)/scripts/run-guest.sh -q $$(abspath $$(GUEST_QEMU)) -k /boot/vmlinuz-$(2) -i $$(abspath $(3)/initramfs.cpio.gz) -M 64M -d ,secure-size=8M -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
 	@chmod +x $$@
 GUEST_TESTS += $$(GB)/run-$(1)$(4).sh
 endef

@@ -27,6 +27,7 @@
 #include <linux/dma-buf.h>
 
 #include "libvsysmem.h"
+#include "sysmem/methods.h"
 #include "tap.h"
 
 #define BUF_SIZE    (256 * 1024)
@@ -365,6 +366,114 @@ static void test_non_shared(int alloc)
     free(info);
 }
 
+/* The secure heap: buffers the CPU must never map. */
+static void test_secure(int alloc)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    sysmem2_buffer_memory_constraints_t *bm = &c->buffer_memory_constraints;
+    struct vsysmem_buffer_info bi;
+    struct vsysmem_info di;
+    const char *heap = "virtio.sysmem.heap.HEAP_TYPE.SECURE";
+    int col, ret;
+    void *p;
+
+    vsm_info(dev, &di);
+    if (!tap_ok(di.features & VSYSMEM_FEATURE_SECURE_HEAP,
+                "the device offers a secure heap")) {
+        return;
+    }
+    col = vsm2_allocate_non_shared_collection(alloc);
+    c->has_usage = true;
+    c->usage.has_video = true;
+    c->usage.video = SYSMEM2_VIDEO_USAGE_HW_DECODER;
+    c->has_min_buffer_count_for_camping = true;
+    c->min_buffer_count_for_camping = 1;
+    c->has_buffer_memory_constraints = true;
+    bm->has_min_size_bytes = true;
+    bm->min_size_bytes = 64 * 1024;
+    bm->has_secure_required = true;
+    bm->secure_required = true;
+    bm->has_inaccessible_domain_supported = true;
+    bm->inaccessible_domain_supported = true;
+    bm->has_cpu_domain_supported = true;
+    bm->has_ram_domain_supported = true;
+    bm->has_permitted_heaps = true;
+    bm->permitted_heaps_count = 1;
+    bm->permitted_heaps[0].has_heap_type = true;
+    bm->permitted_heaps[0].heap_type_len = (uint32_t)strlen(heap);
+    strcpy(bm->permitted_heaps[0].heap_type, heap);
+    bm->permitted_heaps[0].has_id = true;
+    ret = col < 0 ? col : vsm2_set_constraints(col, c);
+    if (!ret) {
+        ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    }
+    tap_ok(ret == 0 && info->settings.buffer_settings.is_secure,
+           "a secure buffer is allocated (%s)", vsm_strerror(ret));
+    if (!ret) {
+        vsm_buffer_info(dev, (int)info->buffers[0].vmo, &bi);
+        p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, (int)info->buffers[0].vmo,
+                 0);
+        tap_ok(p == MAP_FAILED && errno == EPERM &&
+               (bi.flags & VSYSMEM_BUFFER_INACCESSIBLE),
+               "an INACCESSIBLE buffer cannot be mapped (%s)", strerror(errno));
+        errno = 0;
+        tap_ok(vsm_sync((int)info->buffers[0].vmo, true, false) == -EPERM,
+               "nor accessed with DMA_BUF_IOCTL_SYNC");
+        vsm2_release(col);
+        vsm2_info_close_handles(info);
+    }
+    if (col >= 0) {
+        close(col);
+    }
+    free(c);
+    free(info);
+}
+
+/* AttachLifetimeTracking: an event pair end that hangs up with the buffers. */
+static void test_lifetime_tracking(int alloc)
+{
+    sysmem2_buffer_collection_attach_lifetime_tracking_request_t req = { 0 };
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    struct pollfd pfd = { .events = POLLIN };
+    int col, local, remote, ret;
+
+    col = vsm2_allocate_non_shared_collection(alloc);
+    ret = col < 0 ? col : vsm_eventpair_create(dev, &local, &remote);
+    if (!tap_ok(ret == 0, "an event pair for lifetime tracking (%s)",
+                vsm_strerror(ret))) {
+        return;
+    }
+    req.has_server_end = true;
+    req.server_end = (fidl_handle_t)remote;
+    req.has_buffers_remaining = true;
+    req.buffers_remaining = 0;
+    ret = vsm_method_call(col,
+                          SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_ATTACH_LIFETIME_TRACKING,
+                          &req, NULL);
+    close(remote);
+    vsm2_constraints_cpu(c, 2, 4096, true);
+    if (!ret) {
+        ret = vsm2_set_constraints(col, c);
+    }
+    if (!ret) {
+        ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    }
+    pfd.fd = local;
+    tap_ok(ret == 0 && poll(&pfd, 1, 200) == 0,
+           "the tracking end stays quiet while buffers live (%s)",
+           vsm_strerror(ret));
+    vsm2_release(col);
+    close(col);
+    vsm2_info_close_handles(info);
+    tap_ok(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLHUP),
+           "it hangs up once every buffer is gone");
+    close(local);
+    free(c);
+    free(info);
+}
+
 /* A v1 client joins a collection that a v2 client created. */
 static void test_v1_mix(int alloc)
 {
@@ -487,6 +596,8 @@ int main(void)
     test_killed_participant(alloc);
     test_non_shared(alloc);
     test_v1_mix(alloc);
+    test_secure(alloc);
+    test_lifetime_tracking(alloc);
     test_latency(alloc);
     close(alloc);
     tap_ok(wait_counts(&base), "no channels, buffers or event pairs left");
