@@ -9,8 +9,19 @@
 #include "sysmem/sysmem-v1.h"
 #include "fidl-desc.h"
 
+/*
+ * Where uint64_t is 8-aligned inside structs (every 64-bit ABI), the C
+ * structs are the wire layout.  Elsewhere (i386) they are smaller, which
+ * only matters to code that copies them raw; the codec goes by offsetof.
+ */
+struct sysmem1_u64_probe {
+    char c;
+    uint64_t v;
+};
+#define V1_U64_ALIGNED_8 (offsetof(struct sysmem1_u64_probe, v) == 8)
 #define V1_WIRE_MATCHES_C(ctype, size) \
-    _Static_assert(sizeof(ctype) == (size), #ctype " differs from its wire size")
+    _Static_assert(!V1_U64_ALIGNED_8 || sizeof(ctype) == (size), \
+                   #ctype " differs from its wire size")
 
 V1_WIRE_MATCHES_C(sysmem1_buffer_usage_t, SYSMEM1_BUFFER_USAGE_WIRE_SIZE);
 V1_WIRE_MATCHES_C(sysmem1_pixel_format_t, SYSMEM1_PIXEL_FORMAT_WIRE_SIZE);

@@ -3,7 +3,7 @@
  *
  * v1 types are fixed-layout FIDL structs.  The C structs below declare the
  * fields in wire order with the same natural alignment, so each
- * SYSMEM1_*_WIRE_SIZE equals sizeof() of the C struct on the usual ABIs
+ * SYSMEM1_*_WIRE_SIZE equals sizeof() of the C struct on 64-bit ABIs
  * (codec/sysmem-v1.c checks both).  They still go through the codec: the
  * wire form has padding that must be zero and enums that must be known.
  *
