@@ -746,6 +746,10 @@ static void test_msg_set_name(void)
     g_assert_cmpmem(&back, sizeof(back), &req, sizeof(req));
     g_assert_true(fidl_header_is_flexible(&hdr));
 
+    /* a message for another method */
+    assert_fidl(sysmem_decode_request(sysmem_method_by_id(
+                    SYSMEM_M_SYSMEM2_NODE_SET_DEBUG_CLIENT_INFO), b, n, NULL,
+                    0, NULL, NULL), FIDL_ERR_UNEXPECTED_ORDINAL);
     /* one-way with a txid: rejected */
     b[0] = 1;
     assert_fidl(sysmem_decode_request(m, b, n, NULL, 0, NULL, &back),

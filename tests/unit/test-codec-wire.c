@@ -1352,6 +1352,29 @@ static void test_error_offset(void)
                 FIDL_OK);
 }
 
+static void test_api_misuse(void)
+{
+    uint8_t b[16] = { 0 };
+    simple_table_t v;
+    char out[64];
+
+    assert_fidl(fidl_decode(NULL, b, 16, NULL, 0, NULL), FIDL_ERR_INVALID_ARGS);
+    assert_fidl(fidl_decode(&simple_table, NULL, 16, NULL, 0, NULL),
+                FIDL_ERR_INVALID_ARGS);
+    assert_fidl(fidl_decode(&simple_table, b, 16, NULL, 1, NULL),
+                FIDL_ERR_INVALID_ARGS);
+    assert_fidl(fidl_encode(&simple_table, NULL, b, 16, NULL, NULL, 0, NULL),
+                FIDL_ERR_INVALID_ARGS);
+    memset(&v, 0, sizeof(v));
+    assert_fidl(fidl_encode(&simple_table, &v, NULL, 16, NULL, NULL, 0, NULL),
+                FIDL_ERR_INVALID_ARGS);
+    /* validation-only (recursive) types have no C form */
+    assert_fidl(fidl_decode(&rec_struct, b, 8, NULL, 0, out),
+                FIDL_ERR_UNSUPPORTED_TYPE);
+    assert_fidl(fidl_encode(&rec_struct, out, b, 16, NULL, NULL, 0, NULL),
+                FIDL_ERR_UNSUPPORTED_TYPE);
+}
+
 static void test_strerror(void)
 {
     g_assert_cmpstr(fidl_strerror(FIDL_OK), ==, "OK");
@@ -1446,6 +1469,7 @@ int main(int argc, char **argv)
     g_test_add_func("/codec/message/unknown-interactions",
                     test_unknown_interactions);
     g_test_add_func("/codec/error-offset", test_error_offset);
+    g_test_add_func("/codec/api-misuse", test_api_misuse);
     g_test_add_func("/codec/strerror", test_strerror);
 
     return g_test_run();
