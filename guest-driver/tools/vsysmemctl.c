@@ -2,6 +2,7 @@
  * vsysmemctl: use a virtio-sysmem device from the guest shell.
  *
  *   vsysmemctl info
+ *   vsysmemctl list
  *   vsysmemctl alloc [--count N] [--size BYTES]
  *   vsysmemctl negotiate [--participants N] [--count N] [--size BYTES]
  *                        [--rounds N]
@@ -14,6 +15,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -635,10 +637,111 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
     return fails ? 1 : 0;
 }
 
+/* ---- list: which processes hold which handles ---------------------------- */
+
+static bool fdinfo_is_ours(const char *pid, const char *fd, uint64_t *size)
+{
+    char path[600], line[128];
+    bool ours = false;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", pid, fd);
+    f = fopen(path, "r");
+    if (!f) {
+        return false;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long long v;
+
+        if (sscanf(line, "size: %llu", &v) == 1) {
+            *size = v;
+        }
+        if (strstr(line, "exp_name:") && strstr(line, "virtio_sysmem")) {
+            ours = true;
+        }
+    }
+    fclose(f);
+    return ours;
+}
+
+static int cmd_list(void)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *p;
+    int holders = 0;
+
+    if (!proc) {
+        return fail("open /proc", -errno);
+    }
+    printf("%7s %-16s %8s %8s %10s %8s %12s\n", "PID", "COMMAND", "CHANNELS",
+           "SERVERS", "EVENTPAIRS", "BUFFERS", "BUFFER BYTES");
+    while ((p = readdir(proc))) {
+        unsigned int ch = 0, srv = 0, ev = 0, bufs = 0;
+        uint64_t bytes = 0;
+        char path[300], comm[64] = "?";
+        struct dirent *d;
+        DIR *fds;
+        FILE *f;
+
+        if (p->d_name[0] < '0' || p->d_name[0] > '9') {
+            continue;
+        }
+        snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+        fds = opendir(path);
+        if (!fds) {
+            continue;
+        }
+        while ((d = readdir(fds))) {
+            char link[600], target[128];
+            ssize_t n;
+            uint64_t size = 0;
+
+            snprintf(link, sizeof(link), "/proc/%s/fd/%s", p->d_name, d->d_name);
+            n = readlink(link, target, sizeof(target) - 1);
+            if (n <= 0) {
+                continue;
+            }
+            target[n] = 0;
+            if (strstr(target, "[vsysmem-channel]")) {
+                ch++;
+            } else if (strstr(target, "[vsysmem-server]")) {
+                srv++;
+            } else if (strstr(target, "[vsysmem-eventpair]")) {
+                ev++;
+            } else if (strstr(target, "dmabuf") &&
+                       fdinfo_is_ours(p->d_name, d->d_name, &size)) {
+                bufs++;
+                bytes += size;
+            }
+        }
+        closedir(fds);
+        if (!ch && !srv && !ev && !bufs) {
+            continue;
+        }
+        snprintf(path, sizeof(path), "/proc/%s/comm", p->d_name);
+        f = fopen(path, "r");
+        if (f) {
+            if (fgets(comm, sizeof(comm), f)) {
+                comm[strcspn(comm, "\n")] = 0;
+            }
+            fclose(f);
+        }
+        printf("%7s %-16s %8u %8u %10u %8u %12" PRIu64 "\n", p->d_name, comm,
+               ch, srv, ev, bufs, bytes);
+        holders++;
+    }
+    closedir(proc);
+    if (!holders) {
+        printf("(no process holds virtio-sysmem handles)\n");
+    }
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: vsysmemctl [-d N] info\n"
+            "       vsysmemctl list\n"
             "       vsysmemctl [-d N] alloc [--count N] [--size BYTES]\n"
             "       vsysmemctl [-d N] negotiate [--participants N] [--count N]\n"
             "                  [--size BYTES] [--rounds N]\n"
@@ -695,6 +798,8 @@ int main(int argc, char **argv)
             return 2;
         }
         return cmd_negotiate(participants, count, size, rounds);
+    } else if (!strcmp(cmd, "list")) {
+        return cmd_list();
     } else if (!strcmp(cmd, "bench")) {
         return cmd_bench(size, rounds < 10 ? 100 : rounds);
     } else if (!strcmp(cmd, "demo")) {
