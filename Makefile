@@ -35,7 +35,8 @@ ALL_TARGETS :=
 
 export CCACHE_BASEDIR := $(srcdir)
 
-.PHONY: all check check-unit check-qtest run clean distclean qemu configure-if-needed
+.PHONY: all check check-unit check-qtest-san run clean distclean qemu qemu-san \
+	configure-if-needed
 
 all: qemu host
 
@@ -51,8 +52,8 @@ configure-if-needed: $(BUILD)/config-sysmem.mak
 
 # The project's qtests live in QEMU's qos-test; run only their paths.
 QOS_TEST := $(BUILD)/tests/qtest/qos-test
-QTESTS := $(QOS_TEST)::-r,/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/virtio-sysmem-pci,-r,/x86_64/virtio-sysmem
-export QTEST_QEMU_BINARY := $(abspath $(BUILD))/qemu-system-x86_64
+QOS_PATHS := -r,/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/virtio-sysmem-pci,-r,/x86_64/virtio-sysmem
+QTESTS := $(srcdir)/scripts/run-qtest.sh::$(BUILD)/qemu-system-x86_64,$(QOS_TEST),$(QOS_PATHS)
 
 qemu: configure-if-needed
 	$(srcdir)/scripts/overlay.sh --refresh
@@ -67,12 +68,28 @@ run: all
 	$(srcdir)/scripts/show-device.sh $(BUILD)/qemu-system-x86_64
 	$(if $(wildcard $(srcdir)/mk/guest.mk),$(MAKE) --no-print-directory run-guest-demo)
 
+# The same qtests against QEMU built with ASan and UBSan, in its own tree.
+SAN_BUILD := $(BUILD)-san
+SAN_QTESTS := $(srcdir)/scripts/run-qtest.sh::$(SAN_BUILD)/qemu-system-x86_64,$(SAN_BUILD)/tests/qtest/qos-test,$(QOS_PATHS)
+
+$(SAN_BUILD)/config-sysmem.mak: $(BUILD)/config-sysmem.mak
+	$(srcdir)/configure --build-dir=$(SAN_BUILD) --enable-sanitizers
+
+qemu-san: $(SAN_BUILD)/config-sysmem.mak qemu
+	ninja -C $(SAN_BUILD) qemu-system-x86_64 tests/qtest/qos-test
+	$(MAKE) -C $(SAN_BUILD) pc-bios/optionrom/all
+	ln -sf $(abspath $(SAN_BUILD))/pc-bios/optionrom/*.bin \
+		$(SAN_BUILD)/qemu-bundle/usr/local/share/qemu-firmware/
+
+check-qtest-san: qemu-san
+	$(srcdir)/scripts/run-tests.sh $(SAN_QTESTS)
+
 check-unit: $(UNIT_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA)
 
-check: all $(GUEST_TESTS)
+check: all qemu-san $(GUEST_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA) $(QTESTS) \
-		$(GUEST_TESTS)
+		$(SAN_QTESTS) $(GUEST_TESTS)
 
 clean:
 	rm -rf $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/test-logs

@@ -19,7 +19,7 @@ for spec in "$@"; do
     prog=${spec%%::*}
     args=""
     [ "$prog" != "$spec" ] && args=$(echo "${spec#*::}" | tr ',' ' ')
-    name=$(echo "$prog" | tr '/' '_')
+    name=$(basename "$prog")-$(echo "$spec" | cksum | cut -d' ' -f1)
     log="$log_dir/$name.log"
     if [ ! -x "$prog" ]; then
         echo "MISSING $prog"

@@ -765,6 +765,125 @@ static void test_migration_guard(void *obj, void *data,
     unlink(path);
 }
 
+
+/*
+ * A fuchsia.sysmem (v1) participant and two sysmem2 participants share one
+ * collection: the v2 token is duplicated, one duplicate is bound through a
+ * v1 Allocator connection with v1 constraints; all three see the same
+ * buffers.
+ */
+static void test_v1_v2_three_participants(void *obj, void *data,
+                                          QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    g_autofree FidlReply *r1 = g_new0(FidlReply, 1);
+    g_autofree FidlReply *r2 = g_new0(FidlReply, 1);
+    g_autofree FidlReply *r3 = g_new0(FidlReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res1 = NULL, *res2 = NULL;
+    g_autofree sysmem1_buffer_collection_wait_for_buffers_allocated_response_t
+        *res3 = g_new0(sysmem1_buffer_collection_wait_for_buffers_allocated_response_t, 1);
+    g_autofree sysmem1_buffer_collection_set_constraints_request_t *v1c =
+        g_new0(sysmem1_buffer_collection_set_constraints_request_t, 1);
+    uint32_t a2 = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a1 = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM1);
+    uint32_t token = allocate_shared(s, a2);
+    uint32_t t2 = duplicate(s, token), t3 = duplicate(s, token);
+    sysmem1_allocator_bind_shared_collection_request_t b1 = {
+        .token = 1, .buffer_collection_request = 2,
+    };
+    struct virtio_sysmem_handle h[2] = { client_end(t3),
+                                         server_end(next_id++) };
+    uint32_t c1, c2, c3 = le32_to_cpu(h[1].id), i;
+    QVirtioSysmemCall w1, w2, w3;
+
+    node_sync(s, token);
+    c1 = bind_token(s, a2, token);
+    c2 = bind_token(s, a2, t2);
+    fidl_send(s, a1, SYSMEM_M_SYSMEM1_ALLOCATOR_BIND_SHARED_COLLECTION, &b1,
+              h, 2);
+
+    set_constraints(s, c1, 1, 4096);
+    set_constraints(s, c2, 1, 8192);
+    v1c->has_constraints = true;
+    v1c->constraints.usage.cpu = CPU_RW;
+    v1c->constraints.min_buffer_count_for_camping = 2;
+    v1c->constraints.has_buffer_memory_constraints = true;
+    v1c->constraints.buffer_memory_constraints.min_size_bytes = 12288;
+    v1c->constraints.buffer_memory_constraints.max_size_bytes = 1 << 20;
+    v1c->constraints.buffer_memory_constraints.cpu_domain_supported = true;
+    w1 = wait_allocated(s, c1);
+    w2 = wait_allocated(s, c2);
+    g_assert_false(qvirtio_sysmem_done(global_qtest, s, &w1));
+    fidl_send(s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS, v1c,
+              NULL, 0);
+    w3 = fidl_submit(s, c3,
+                     SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_WAIT_FOR_BUFFERS_ALLOCATED,
+                     NULL, NULL, 0);
+
+    res1 = wait_result(s, &w1, r1);
+    res2 = wait_result(s, &w2, r2);
+    g_assert_cmpint(fidl_wait(s, &w3, r3), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(fidl_decode_reply(
+        SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_WAIT_FOR_BUFFERS_ALLOCATED, r3,
+        res3), ==, 0);
+    g_assert_cmpuint(res1->tag, ==, 1);
+    g_assert_cmpuint(res2->tag, ==, 1);
+    g_assert_cmpint(res3->status, ==, 0);
+    /* 1 + 1 + 2 buffers for camping, at least 12 KiB each. */
+    g_assert_cmpuint(res3->buffer_collection_info.buffer_count, ==, 4);
+    g_assert_cmpuint(res3->buffer_collection_info.settings.buffer_settings.size_bytes,
+                     >=, 12288);
+    g_assert_cmpuint(le32_to_cpu(r3->resp.num_handles), ==, 4);
+    for (i = 0; i < 4; i++) {
+        g_assert_cmpuint(le64_to_cpu(r1->handles[i].offset), ==,
+                         le64_to_cpu(r3->handles[i].offset));
+        g_assert_cmpuint(le64_to_cpu(r2->handles[i].offset), ==,
+                         le64_to_cpu(r3->handles[i].offset));
+    }
+
+    release_buffers(s, r1);
+    release_buffers(s, r2);
+    release_buffers(s, r3);
+    release_node(s, c1);
+    release_node(s, c2);
+    fidl_send(s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_CLOSE, NULL, NULL, 0);
+    g_assert_cmpint(sysmem_close(s, c3), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(sysmem_close(s, a1), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(sysmem_close(s, a2), ==, VIRTIO_SYSMEM_S_OK);
+    assert_region_used(0);
+}
+
+/*
+ * A guest that never posts event buffers while its channels keep failing:
+ * the device keeps at most max-pending-events events, QEMU stays healthy
+ * and other channels keep working.
+ */
+static void test_event_storm(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    uint8_t bad[16];
+    QDict *dev;
+    int i;
+
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;  /* bad magic: every channel closes with an epitaph */
+    for (i = 0; i < 1100; i++) {
+        uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+
+        qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, a, 0,
+                            bad, sizeof(bad), NULL, 0, NULL, NULL, 0, NULL, 0);
+        sysmem_close(s, a);
+    }
+    dev = query_sysmem();
+    g_assert_cmpint(qdict_get_int(dev, "pending-events"), <=, 1024);
+    g_assert_cmpint(qdict_get_int(dev, "pending-events"), >, 0);
+    g_assert_cmpint(qdict_get_int(dev, "objects"), ==, 0);
+    qobject_unref(dev);
+    node_sync(s, allocate_non_shared(s, open_allocator(
+        s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2)));
+}
+
 /* Bad properties: refused with a message naming the problem. */
 
 static void assert_device_add_fails(QTestState *qts, const char *args,
@@ -852,6 +971,9 @@ static void register_virtio_sysmem_test(void)
     qos_add_test("oversize", "virtio-sysmem", test_oversize, NULL);
     qos_add_test("migration-guard", "virtio-sysmem", test_migration_guard,
                  NULL);
+    qos_add_test("v1-v2-three-participants", "virtio-sysmem",
+                 test_v1_v2_three_participants, NULL);
+    qos_add_test("event-storm", "virtio-sysmem", test_event_storm, NULL);
     qtest_add_func("/virtio-sysmem/bad-properties", test_bad_properties);
     qtest_add_func("/virtio-sysmem/bad-command-line", test_bad_command_line);
 }
