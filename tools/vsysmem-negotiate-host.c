@@ -15,6 +15,7 @@ struct VsHost {
     GPtrArray *calls;           /* VsCall* */
     GString *log;
     uint8_t *buf;
+    GArray *received;           /* uint32_t ids of non-buffer handles */
 };
 
 static void host_reply(void *opaque, void *cookie, const uint8_t *bytes,
@@ -34,6 +35,8 @@ static void host_reply(void *opaque, void *cookie, const uint8_t *bytes,
         c->handles[i] = handles[i];
         if (handles[i].kind == SYSMEM_HANDLE_BUFFER) {
             g_hash_table_add(h->buffers, GUINT_TO_POINTER(handles[i].id));
+        } else {
+            g_array_append_val(h->received, handles[i].id);
         }
     }
 }
@@ -89,6 +92,7 @@ VsHost *vs_host_new(const SysmemCoreConfig *cfg)
     h->calls = g_ptr_array_new_with_free_func(call_free);
     h->log = g_string_new(NULL);
     h->buf = g_malloc(FIDL_MAX_MSG_BYTES);
+    h->received = g_array_new(false, false, sizeof(uint32_t));
     return h;
 }
 
@@ -103,7 +107,42 @@ void vs_host_free(VsHost *h)
     g_ptr_array_free(h->calls, true);
     g_string_free(h->log, true);
     g_free(h->buf);
+    g_array_free(h->received, true);
     g_free(h);
+}
+
+GArray *vs_received_ids(VsHost *h)
+{
+    return h->received;
+}
+
+void vs_drop_all(VsHost *h)
+{
+    uint32_t id;
+    guint i;
+
+    for (id = 1; id < h->next_id; id++) {
+        sysmem_core_peer_closed(h->core, id);
+    }
+    for (i = 0; i < h->received->len; i++) {
+        sysmem_core_peer_closed(h->core, g_array_index(h->received, uint32_t, i));
+    }
+    vs_release_buffers(h);
+}
+
+int32_t vs_send_raw(VsHost *h, uint32_t obj, const uint8_t *bytes, uint32_t n,
+                    const SysmemHandle *handles, uint32_t nh)
+{
+    uint32_t txid = n >= 4 ? bytes[0] | bytes[1] << 8 | bytes[2] << 16 |
+                             (uint32_t)bytes[3] << 24 : 0;
+    VsCall *c = NULL;
+
+    if (txid) {
+        c = g_new0(VsCall, 1);
+        c->method = sysmem_method_by_id(SYSMEM_M_SYSMEM2_NODE_SYNC);
+        g_ptr_array_add(h->calls, c);
+    }
+    return sysmem_core_message(h->core, obj, bytes, n, handles, nh, c);
 }
 
 SysmemCore *vs_host_core(VsHost *h)

@@ -45,6 +45,20 @@ bool vs_closed(VsHost *h, uint32_t id, int32_t *epitaph);
  */
 int32_t vs_send(VsHost *h, uint32_t obj, uint32_t mid, const void *req,
                 const SysmemHandle *handles, uint32_t nh, VsCall **call);
+/*
+ * Send raw bytes (header included) on @obj; a call record is made when the
+ * txid is non-zero.  For fuzzing and malformed-input tests.
+ */
+int32_t vs_send_raw(VsHost *h, uint32_t obj, const uint8_t *bytes, uint32_t n,
+                    const SysmemHandle *handles, uint32_t nh);
+/*
+ * Close everything the host holds: every id it chose, every channel and
+ * event the core handed it, every buffer handle.
+ */
+void vs_drop_all(VsHost *h);
+/* Non-buffer handle ids the core handed out (tokens, node refs). */
+GArray *vs_received_ids(VsHost *h);
+
 /* Decode a finished call's reply into @out (method's response type). */
 int vs_call_decode(VsCall *c, void *out);
 /* Release every buffer handle the host received. */
