@@ -240,10 +240,8 @@ static void vsysmem_req_done(struct vsysmem_req *req)
 	vsysmem_req_free(req);
 }
 
-static void vsysmem_req_work(struct work_struct *work)
+static void vsysmem_drain_reqq(struct vsysmem_device *sdev)
 {
-	struct vsysmem_device *sdev =
-		container_of(work, struct vsysmem_device, req_work);
 	struct vsysmem_req *req;
 	unsigned long flags;
 	unsigned int len;
@@ -259,6 +257,12 @@ static void vsysmem_req_work(struct work_struct *work)
 		wake_up(&sdev->reqq_space);
 		vsysmem_req_done(req);
 	}
+}
+
+static void vsysmem_req_work(struct work_struct *work)
+{
+	vsysmem_drain_reqq(container_of(work, struct vsysmem_device,
+					req_work));
 }
 
 static void vsysmem_reqq_cb(struct virtqueue *vq)
@@ -339,6 +343,11 @@ static void vsysmem_ev_work(struct work_struct *work)
 	bool notify;
 
 	for (;;) {
+		/*
+		 * A reply the device completed before it sent this event
+		 * (say, the last one before an epitaph) must be queued first.
+		 */
+		vsysmem_drain_reqq(sdev);
 		spin_lock_irqsave(&sdev->vq_lock, flags);
 		buf = sdev->dead ? NULL : virtqueue_get_buf(sdev->evq, &len);
 		spin_unlock_irqrestore(&sdev->vq_lock, flags);
@@ -596,13 +605,15 @@ static void vsysmem_remove(struct virtio_device *vdev)
 		kfree(buf);
 	vdev->config->del_vqs(vdev);
 
-	/* Whatever the guest still holds is now peer-closed. */
-	xa_for_each(&sdev->objects, id, obj) {
-		if (kref_get_unless_zero(&obj->kref)) {
-			vsysmem_peer_closed(obj, VIRTIO_SYSMEM_S_PEER_CLOSED);
-			vsysmem_object_put(obj);
-		}
-	}
+	/*
+	 * Whatever the guest still holds is now peer-closed.  Registered
+	 * objects are only freed after they leave the xarray, which takes
+	 * its lock, so holding it keeps them alive here.
+	 */
+	xa_lock(&sdev->objects);
+	xa_for_each(&sdev->objects, id, obj)
+		vsysmem_peer_closed(obj, VIRTIO_SYSMEM_S_PEER_CLOSED);
+	xa_unlock(&sdev->objects);
 	vdev->priv = NULL;
 	kref_put(&sdev->kref, vsysmem_device_release);
 }
