@@ -7,6 +7,10 @@
  * whatever sysmem method its header names, as request and as reply.
  * Whatever decodes must re-encode, and decode again to the same C value.
  *
+ * Selectors 0x80 + i instead take the bytes as a raw C value of type i and
+ * encode it: the encoder must cope with any C value a buggy caller could
+ * hand it, and whatever it does encode must decode.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -101,6 +105,25 @@ static void decode_body(const fidl_type_t *t, const uint8_t *b, uint32_t n,
     free(copy);
 }
 
+static void encode_raw(const fidl_type_t *t, const uint8_t *b, size_t n)
+{
+    fidl_handle_info_t h[FIDL_MAX_MSG_HANDLES];
+    uint32_t wn, nh;
+
+    if (t->c_size > CBUF) {
+        return;
+    }
+    memset(c1, 0, t->c_size);
+    memcpy(c1, b, n < t->c_size ? n : t->c_size);
+    if (fidl_encode(t, c1, wire, sizeof(wire), &wn, h, FIDL_MAX_MSG_HANDLES,
+                    &nh) != FIDL_OK) {
+        return;
+    }
+    if (fidl_decode(t, wire, wn, h, nh, c2) != FIDL_OK) {
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -131,6 +154,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (sel < NTYPES) {
         decode_body(fuzz_types[sel], data, (uint32_t)size, h, nh);
+        return 0;
+    }
+    if (sel >= 0x80 && sel < 0x80 + NTYPES) {
+        encode_raw(fuzz_types[sel - 0x80], data, size);
         return 0;
     }
     if (fidl_header_decode(data, (uint32_t)size, &hdr) == FIDL_OK) {
