@@ -133,8 +133,9 @@ void vs_drop_all(VsHost *h)
 int32_t vs_send_raw(VsHost *h, uint32_t obj, const uint8_t *bytes, uint32_t n,
                     const SysmemHandle *handles, uint32_t nh)
 {
-    uint32_t txid = n >= 4 ? bytes[0] | bytes[1] << 8 | bytes[2] << 16 |
-                             (uint32_t)bytes[3] << 24 : 0;
+    uint32_t txid = n >= FIDL_HEADER_SIZE ?
+                    bytes[0] | bytes[1] << 8 | bytes[2] << 16 |
+                    (uint32_t)bytes[3] << 24 : 0;
     VsCall *c = NULL;
 
     if (txid) {

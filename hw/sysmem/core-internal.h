@@ -134,6 +134,7 @@ struct SysmemLogicalCollection {
     SysmemBuffer **buffers;
     SysmemBufferSet *set;
     GPtrArray *pending_trackers; /* lifetime trackers before allocation */
+    int64_t created_us;         /* g_get_monotonic_time() at creation */
 };
 
 typedef struct SysmemHeap {
@@ -161,6 +162,7 @@ struct SysmemCore {
     uint64_t allocations_total;
     uint64_t failures_total;
     uint8_t *msg_buf;           /* encode scratch, FIDL_MAX_MSG_BYTES */
+    void *req_buf;              /* decoded request scratch */
     bool quiet;                 /* being freed: no host callbacks */
     const SysmemPending *cur;   /* the two-way call being dispatched */
     bool cur_done;              /* ... has been answered or queued */

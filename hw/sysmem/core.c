@@ -432,9 +432,10 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
     fidl_message_header_t hdr;
     const sysmem_method_t *m;
     SysmemPending pending;
-    g_autofree void *req = NULL;
-    uint32_t txid = n >= 4 ? bytes[0] | bytes[1] << 8 | bytes[2] << 16 |
-                             (uint32_t)bytes[3] << 24 : 0;
+    void *req;
+    uint32_t txid = n >= FIDL_HEADER_SIZE ?
+                    bytes[0] | bytes[1] << 8 | bytes[2] << 16 |
+                    (uint32_t)bytes[3] << 24 : 0;
     int32_t ret = 0;
     uint32_t i;
     int err;
@@ -504,9 +505,8 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
             break;
         }
     }
-    if (m->request) {
-        req = g_malloc0(m->request->c_size);
-    }
+    /* Requests decode into one scratch buffer (the codec zeroes it). */
+    req = m->request ? core->req_buf : NULL;
     err = sysmem_decode_request(m, bytes, n, hinfo, nh, &hdr, req);
     if (err) {
         g_autofree char *what = g_strdup_printf("%s: %s", m->name,
@@ -621,6 +621,8 @@ SysmemCore *sysmem_core_new(const SysmemCoreConfig *cfg,
     uint64_t page = cfg->page_size ? cfg->page_size : DEFAULT_PAGE_SIZE;
     uint64_t secure = cfg->secure_heap_size;
     const char *bad = NULL;
+    size_t req_size = 0;
+    uint32_t i;
 
     if (!ops || !ops->reply || !ops->close) {
         bad = "reply and close callbacks are required";
@@ -654,6 +656,14 @@ SysmemCore *sysmem_core_new(const SysmemCoreConfig *cfg,
     core->next_koid = 1;
     core->next_collection_id = 1;
     core->msg_buf = g_malloc(FIDL_MAX_MSG_BYTES);
+    for (i = 0; i < sysmem_method_count; i++) {
+        const sysmem_method_t *m = &sysmem_methods_base[i];
+
+        if (m->request) {
+            req_size = MAX(req_size, m->request->c_size);
+        }
+    }
+    core->req_buf = g_malloc0(req_size);
 
     core->heaps[0].desc = (SysmemHeapDesc) {
         .heap_type = SYSMEM2_HEAP_TYPE_SYSTEM_RAM, .id = 0, .secure = false,
@@ -740,6 +750,7 @@ void sysmem_core_free(SysmemCore *core)
     g_hash_table_destroy(core->objects);
     g_hash_table_destroy(core->nodes_by_koid);
     g_free(core->msg_buf);
+    g_free(core->req_buf);
     g_free(core);
 }
 
@@ -858,6 +869,49 @@ void sysmem_core_dump(SysmemCore *core, GString *out)
             dump_node(lc->root, out, 0);
         }
     }
+}
+
+static void collect_missing(const SysmemNode *n, GString *out)
+{
+    guint i;
+
+    if (!n->released && !n->logically_allocated &&
+        ((n->kind == NODE_TOKEN) ||
+         (n->kind == NODE_COLLECTION && !n->constraints_set) ||
+         (n->kind == NODE_GROUP && !n->children_present))) {
+        g_string_append_printf(out, " %s '%s' (%s)",
+                               n->kind == NODE_TOKEN ? "token" :
+                               n->kind == NODE_COLLECTION ? "collection" :
+                               "group", n->debug_name ? n->debug_name : "",
+                               node_state(n));
+    }
+    for (i = 0; i < n->children->len; i++) {
+        collect_missing(g_ptr_array_index(n->children, i), out);
+    }
+}
+
+unsigned sysmem_core_log_stalled(SysmemCore *core, int64_t min_age_us)
+{
+    int64_t now = g_get_monotonic_time();
+    unsigned count = 0;
+    GList *l;
+
+    for (l = core->collections; l; l = l->next) {
+        SysmemLogicalCollection *lc = l->data;
+        g_autoptr(GString) missing = NULL;
+
+        if (lc->allocated || !lc->root || now - lc->created_us < min_age_us) {
+            continue;
+        }
+        missing = g_string_new(NULL);
+        collect_missing(lc->root, missing);
+        sysmem_log(core, G_LOG_LEVEL_WARNING, "collection %" G_GUINT64_FORMAT
+                   " '%s' still not allocated after %" G_GINT64_FORMAT
+                   " ms; waiting for:%s", lc->id, lc->name ? lc->name : "",
+                   (now - lc->created_us) / 1000, missing->str);
+        count++;
+    }
+    return count;
 }
 
 void sysmem_core_foreach_collection(SysmemCore *core,

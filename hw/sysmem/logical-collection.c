@@ -21,6 +21,7 @@ SysmemLogicalCollection *sysmem_lc_new(SysmemCore *core)
     lc->id = core->next_collection_id++;
     lc->set = sysmem_buffer_set_new(core);
     lc->pending_trackers = g_ptr_array_new();
+    lc->created_us = g_get_monotonic_time();
     core->collections = g_list_append(core->collections, lc);
     return lc;
 }

@@ -119,7 +119,8 @@ typedef struct SysmemCoreConfig {
 typedef struct SysmemHostOps {
     /*
      * The reply to a two-way call.  Called exactly once for every
-     * sysmem_core_message() whose message had a non-zero txid, possibly
+     * sysmem_core_message() whose message is at least a header (16 bytes)
+     * with a non-zero txid, possibly
      * much later (WaitForAllBuffersAllocated is a hanging get) and in any
      * order.  bytes == NULL, n == 0 means the call will never be answered:
      * the message was rejected or its channel closed (ops->close follows
@@ -135,7 +136,11 @@ typedef struct SysmemHostOps {
      * status to send as FIDL epitaph; the core has already answered its
      * pending calls with empty replies) or an event pair end it held
      * (epitaph = ZX_ERR_PEER_CLOSED, e.g. a lifetime tracker firing).
-     * The id is not reused by the core until the host reuses it.
+     * Also called for a token whose client end BindSharedCollection
+     * consumed (nobody holds that channel any more), for a channel server
+     * end the core was handed but did not take, and after
+     * sysmem_core_peer_closed() on a channel.  The core never names the
+     * id again unless the host hands it in anew.
      */
     void (*close)(void *opaque, uint32_t object_id, int32_t epitaph);
     /*
@@ -186,10 +191,12 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
 
 /*
  * The host dropped the client end of channel object_id, or its end of an
- * event pair the core holds the other end of.  A token, collection or
- * group that did not Release first fails its failure domain, as in Fuchsia.
- * The core calls ops->close for object_id before returning (so the
- * id can be recycled) unless it had already closed it.
+ * event pair the core holds the other end of, or a node reference the core
+ * gave it.  A token, collection or group that did not Release first fails
+ * its failure domain, as in Fuchsia.  For channels and event pairs the
+ * core holds, ops->close(object_id) is called before this returns (so the
+ * id can be recycled) unless the core had already closed it.  Unknown ids
+ * are ignored.
  */
 void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id);
 
@@ -226,6 +233,14 @@ void sysmem_core_get_stats(SysmemCore *core, SysmemCoreStats *st);
  * to out.  Meant for "info virtio-sysmem" / QMP.
  */
 void sysmem_core_dump(SysmemCore *core, GString *out);
+
+/*
+ * Log (through ops->log) which participants are holding up every collection
+ * that has waited for its allocation longer than min_age_us (Fuchsia logs
+ * after 5 s).  The core has no timers: the host calls this from one.
+ * Returns the number of collections reported.
+ */
+unsigned sysmem_core_log_stalled(SysmemCore *core, int64_t min_age_us);
 
 /* Same as the dump, one callback per collection, for structured output. */
 typedef struct SysmemCollectionInfo {

@@ -1197,6 +1197,11 @@ static void test_all_released(void)
     test_collection(h, &tc, 2);
     sysmem_core_dump(vs_host_core(h), dump);
     g_assert_nonnull(strstr(dump->str, "waiting for SetConstraints"));
+    vs_set_debug_info(h, tc.colls[1], "slowpoke");
+    g_assert_cmpuint(sysmem_core_log_stalled(vs_host_core(h), 0), ==, 1);
+    g_assert_nonnull(strstr(vs_log(h)->str, "slowpoke"));
+    g_assert_cmpuint(sysmem_core_log_stalled(vs_host_core(h), 3600 * 1000000ll),
+                     ==, 0);
     vs_release(h, tc.colls[0], false);
     vs_peer_close(h, tc.colls[0]);
     vs_release(h, tc.colls[1], false);
