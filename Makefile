@@ -36,7 +36,7 @@ ALL_TARGETS :=
 export CCACHE_BASEDIR := $(srcdir)
 
 .PHONY: all check check-unit check-qtest-san run clean distclean qemu qemu-san \
-	configure-if-needed
+	configure-if-needed bench bench-device
 
 all: qemu host
 
@@ -61,6 +61,18 @@ qemu: configure-if-needed
 	$(MAKE) -C $(BUILD) pc-bios/optionrom/all
 	ln -sf $(abspath $(BUILD))/pc-bios/optionrom/*.bin \
 		$(BUILD)/qemu-bundle/usr/local/share/qemu-firmware/
+
+# Benchmarks print tables and write JSON records under $(BUILD)/bench/;
+# they are never part of make check's verdict.
+BENCH_STAMP := $(shell date +%Y%m%dT%H%M%S)
+bench-device: qemu
+	ninja -C $(BUILD) tests/qtest/virtio-sysmem-bench
+	@mkdir -p $(BUILD)/bench
+	QTEST_QEMU_BINARY=$(abspath $(BUILD))/qemu-system-x86_64 \
+		$(BUILD)/tests/qtest/virtio-sysmem-bench 7 500 \
+		$(BUILD)/bench/device-roundtrip-$(BENCH_STAMP).json
+
+bench: bench-device $(if $(wildcard $(srcdir)/bench/bench-core.c),bench-core)
 
 # Without a guest tier, make run shows the device as the firmware sees it;
 # with mk/guest.mk present, it also boots Linux and negotiates for real.

@@ -61,7 +61,10 @@ for f in hw/virtio/virtio-sysmem.c hw/virtio/virtio-sysmem-pci.c \
          include/hw/virtio/virtio-sysmem.h \
          include/standard-headers/linux/virtio_sysmem.h \
          tests/qtest/virtio-sysmem-test.c \
-         tests/qtest/libqos/virtio-sysmem.c tests/qtest/libqos/virtio-sysmem.h; do
+         tests/qtest/libqos/virtio-sysmem.c tests/qtest/libqos/virtio-sysmem.h \
+         tests/qtest/libqos/virtio-sysmem-fidl.c \
+         tests/qtest/libqos/virtio-sysmem-fidl.h \
+         tests/qtest/virtio-sysmem-bench.c; do
     [ -e "$srcdir/$f" ] && link "$f" "$f"
 done
 link include/sysmem include/sysmem

@@ -21,7 +21,7 @@
 #include "libqos/qgraph.h"
 #include "libqos/pci.h"
 #include "libqos/virtio-sysmem.h"
-#include "sysmem/methods.h"
+#include "libqos/virtio-sysmem-fidl.h"
 
 #define TEST_REGION_SIZE QVIRTIO_SYSMEM_TEST_REGION_SIZE
 
@@ -37,19 +37,6 @@ static const uint8_t unknown_two_way_reply[32] = {
     0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0xfe, 0xff, 0xff, 0xff, 0x00, 0x00, 0x01, 0x00,
 };
-
-static int32_t sysmem_connect(QVirtioSysmem *s, uint32_t id, uint32_t proto)
-{
-    return qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_CONNECT, id,
-                               proto, NULL, 0, NULL, 0, NULL, NULL, 0,
-                               NULL, 0);
-}
-
-static int32_t sysmem_close(QVirtioSysmem *s, uint32_t id)
-{
-    return qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_CLOSE, id, 0,
-                               NULL, 0, NULL, 0, NULL, NULL, 0, NULL, 0);
-}
 
 static void test_config(void *obj, void *data, QGuestAllocator *alloc)
 {
@@ -131,27 +118,27 @@ static void test_connect_and_close(void *obj, void *data,
 {
     QVirtioSysmem *s = obj;
 
-    g_assert_cmpint(sysmem_connect(s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_connect(s, 2, VIRTIO_SYSMEM_PROTOCOL_SYSMEM1), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 2, VIRTIO_SYSMEM_PROTOCOL_SYSMEM1), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_connect(s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_ALREADY_EXISTS);
     /* The device's half of the id space is not the driver's to choose. */
-    g_assert_cmpint(sysmem_connect(s, VIRTIO_SYSMEM_ID_DEVICE_BIT | 5,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, VIRTIO_SYSMEM_ID_DEVICE_BIT | 5,
                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_INVALID_ARGS);
-    g_assert_cmpint(sysmem_connect(s, 0, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 0, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_INVALID_ARGS);
-    g_assert_cmpint(sysmem_connect(s, 3, 99), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 3, 99), ==,
                     VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
-    g_assert_cmpint(sysmem_close(s, 1), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_close(s, 2), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, 1), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, 2), ==, VIRTIO_SYSMEM_S_OK);
     /* Closed ids are free for reuse. */
-    g_assert_cmpint(sysmem_connect(s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_close(s, 1), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_close(s, 0), ==, VIRTIO_SYSMEM_S_INVALID_ARGS);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, 1), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, 0), ==, VIRTIO_SYSMEM_S_INVALID_ARGS);
 }
 
 static void test_unknown_method(void *obj, void *data, QGuestAllocator *alloc)
@@ -161,7 +148,7 @@ static void test_unknown_method(void *obj, void *data, QGuestAllocator *alloc)
     uint8_t reply[64];
     int32_t status;
 
-    g_assert_cmpint(sysmem_connect(s, 7, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 7, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
     status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, 7,
                                  0, unknown_two_way, sizeof(unknown_two_way),
@@ -182,7 +169,7 @@ static void test_unknown_method(void *obj, void *data, QGuestAllocator *alloc)
                      sizeof(unknown_two_way_reply));
 
     /* The channel is still open. */
-    g_assert_cmpint(sysmem_close(s, 7), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, 7), ==, VIRTIO_SYSMEM_S_OK);
 }
 
 static void test_bad_magic_closes_channel(void *obj, void *data,
@@ -196,9 +183,9 @@ static void test_bad_magic_closes_channel(void *obj, void *data,
     memcpy(bad, unknown_two_way, sizeof(bad));
     bad[7] = 0x02;  /* magic */
     qvirtio_sysmem_post_event(global_qtest, s, 256);
-    g_assert_cmpint(sysmem_connect(s, 8, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 8, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_connect(s, 9, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 9, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
     status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, 8,
                                  0, bad, sizeof(bad), NULL, 0, NULL, NULL, 0,
@@ -223,7 +210,7 @@ static void test_bad_magic_closes_channel(void *obj, void *data,
                                  NULL, 0);
     /* As zx_channel_write after the peer closed. */
     g_assert_cmpint(status, ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
-    g_assert_cmpint(sysmem_close(s, 8), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, 8), ==, VIRTIO_SYSMEM_S_OK);
     status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, 9,
                                  0, unknown_two_way, sizeof(unknown_two_way),
                                  NULL, 0, NULL, epitaph, sizeof(epitaph),
@@ -233,237 +220,11 @@ static void test_bad_magic_closes_channel(void *obj, void *data,
 
 
 /*
- * FIDL clients over the virtqueues: requests are encoded with the shared
- * codec exactly as a guest library does, handles travel in the ABI's
- * handle table.
+ * FIDL clients over the virtqueues (libqos/virtio-sysmem-fidl.h): requests
+ * are encoded with the shared codec exactly as a guest library does.
  */
 
 #define CPU_RW (SYSMEM2_CPU_USAGE_READ_OFTEN | SYSMEM2_CPU_USAGE_WRITE_OFTEN)
-
-static uint32_t next_id = 0x1000;
-static uint32_t next_txid = 1;
-
-static struct virtio_sysmem_handle server_end(uint32_t id)
-{
-    return (struct virtio_sysmem_handle) {
-        .type = cpu_to_le32(VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER),
-        .id = cpu_to_le32(id),
-    };
-}
-
-static struct virtio_sysmem_handle client_end(uint32_t id)
-{
-    return (struct virtio_sysmem_handle) {
-        .type = cpu_to_le32(VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT),
-        .id = cpu_to_le32(id),
-    };
-}
-
-typedef struct FidlReply {
-    struct virtio_sysmem_resp_hdr resp;
-    uint8_t bytes[VIRTIO_SYSMEM_MAX_MSG_BYTES];
-    struct virtio_sysmem_handle handles[VIRTIO_SYSMEM_MAX_MSG_HANDLES];
-} FidlReply;
-
-/* Encode method @mid with @req; handle fields of @req index @h from 1. */
-static QVirtioSysmemCall fidl_submit(QVirtioSysmem *s, uint32_t obj,
-                                     uint32_t mid, const void *req,
-                                     const struct virtio_sysmem_handle *h,
-                                     uint32_t nh)
-{
-    const sysmem_method_t *m = sysmem_method_by_id(mid);
-    g_autofree uint8_t *bytes = g_malloc(FIDL_MAX_MSG_BYTES);
-    fidl_handle_info_t hinfo[FIDL_MAX_MSG_HANDLES];
-    struct virtio_sysmem_handle wire[FIDL_MAX_MSG_HANDLES];
-    bool two_way = m->flags & SYSMEM_METHOD_TWO_WAY;
-    uint32_t n, onh, i;
-
-    g_assert_cmpint(sysmem_encode_request(m, two_way ? next_txid++ : 0, req,
-                                          bytes, FIDL_MAX_MSG_BYTES, &n,
-                                          hinfo, FIDL_MAX_MSG_HANDLES, &onh),
-                    ==, 0);
-    for (i = 0; i < onh; i++) {
-        g_assert_cmpuint(hinfo[i].handle, >=, 1);
-        g_assert_cmpuint(hinfo[i].handle, <=, nh);
-        wire[i] = h[hinfo[i].handle - 1];
-    }
-    return qvirtio_sysmem_submit(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE,
-                                 obj, 0, bytes, n, wire, onh,
-                                 two_way ? sizeof(FidlReply) : 0);
-}
-
-static int32_t fidl_wait(QVirtioSysmem *s, QVirtioSysmemCall *call,
-                         FidlReply *r)
-{
-    return qvirtio_sysmem_wait(global_qtest, s, call, &r->resp, r->bytes,
-                               sizeof(r->bytes), r->handles,
-                               VIRTIO_SYSMEM_MAX_MSG_HANDLES);
-}
-
-static void fidl_send(QVirtioSysmem *s, uint32_t obj, uint32_t mid,
-                      const void *req, const struct virtio_sysmem_handle *h,
-                      uint32_t nh)
-{
-    QVirtioSysmemCall c = fidl_submit(s, obj, mid, req, h, nh);
-    g_autofree FidlReply *r = g_new0(FidlReply, 1);
-
-    g_assert_cmpint(fidl_wait(s, &c, r), ==, VIRTIO_SYSMEM_S_OK);
-}
-
-/* Decode a reply to @mid into @out; returns the codec's status. */
-static int fidl_decode_reply(uint32_t mid, FidlReply *r, void *out)
-{
-    fidl_handle_info_t hinfo[FIDL_MAX_MSG_HANDLES];
-    uint32_t nh = le32_to_cpu(r->resp.num_handles), i;
-
-    for (i = 0; i < nh; i++) {
-        uint32_t type = le32_to_cpu(r->handles[i].type);
-
-        hinfo[i].handle = i + 1;
-        hinfo[i].type = type == VIRTIO_SYSMEM_HANDLE_BUFFER ?
-                        FIDL_OBJ_TYPE_VMO :
-                        type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR ?
-                        FIDL_OBJ_TYPE_NONE : FIDL_OBJ_TYPE_CHANNEL;
-        hinfo[i].rights = le32_to_cpu(r->handles[i].rights) |
-                          FIDL_RIGHTS_BASIC;
-        hinfo[i].flags = 0;
-    }
-    return sysmem_decode_reply(sysmem_method_by_id(mid), r->bytes,
-                               le32_to_cpu(r->resp.num_bytes), hinfo, nh,
-                               NULL, out);
-}
-
-static uint32_t open_allocator(QVirtioSysmem *s, uint32_t protocol)
-{
-    uint32_t id = next_id++;
-
-    g_assert_cmpint(sysmem_connect(s, id, protocol), ==, VIRTIO_SYSMEM_S_OK);
-    return id;
-}
-
-static uint32_t allocate_shared(QVirtioSysmem *s, uint32_t alloc)
-{
-    sysmem2_allocator_allocate_shared_collection_request_t r = {
-        .has_token_request = true, .token_request = 1,
-    };
-    struct virtio_sysmem_handle h = server_end(next_id++);
-
-    fidl_send(s, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_ALLOCATE_SHARED_COLLECTION,
-              &r, &h, 1);
-    return le32_to_cpu(h.id);
-}
-
-static uint32_t duplicate(QVirtioSysmem *s, uint32_t token)
-{
-    sysmem2_buffer_collection_token_duplicate_request_t r = {
-        .has_rights_attenuation_mask = true,
-        .rights_attenuation_mask = 0xffffffff,
-        .has_token_request = true, .token_request = 1,
-    };
-    struct virtio_sysmem_handle h = server_end(next_id++);
-
-    fidl_send(s, token, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE,
-              &r, &h, 1);
-    return le32_to_cpu(h.id);
-}
-
-static void node_sync(QVirtioSysmem *s, uint32_t node)
-{
-    QVirtioSysmemCall c = fidl_submit(s, node, SYSMEM_M_SYSMEM2_NODE_SYNC,
-                                      NULL, NULL, 0);
-    g_autofree FidlReply *r = g_new0(FidlReply, 1);
-
-    g_assert_cmpint(fidl_wait(s, &c, r), ==, VIRTIO_SYSMEM_S_OK);
-}
-
-static uint32_t bind_token(QVirtioSysmem *s, uint32_t alloc, uint32_t token)
-{
-    sysmem2_allocator_bind_shared_collection_request_t r = {
-        .has_token = true, .token = 1,
-        .has_buffer_collection_request = true,
-        .buffer_collection_request = 2,
-    };
-    struct virtio_sysmem_handle h[2] = {
-        client_end(token), server_end(next_id++),
-    };
-
-    fidl_send(s, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION,
-              &r, h, 2);
-    return le32_to_cpu(h[1].id);
-}
-
-static uint32_t allocate_non_shared(QVirtioSysmem *s, uint32_t alloc)
-{
-    sysmem2_allocator_allocate_non_shared_collection_request_t r = {
-        .has_collection_request = true, .collection_request = 1,
-    };
-    struct virtio_sysmem_handle h = server_end(next_id++);
-
-    fidl_send(s, alloc,
-              SYSMEM_M_SYSMEM2_ALLOCATOR_ALLOCATE_NON_SHARED_COLLECTION,
-              &r, &h, 1);
-    return le32_to_cpu(h.id);
-}
-
-static void set_constraints(QVirtioSysmem *s, uint32_t coll, uint32_t count,
-                            uint64_t min_size)
-{
-    g_autofree sysmem2_buffer_collection_set_constraints_request_t *r =
-        g_new0(sysmem2_buffer_collection_set_constraints_request_t, 1);
-    sysmem2_buffer_collection_constraints_t *c = &r->constraints;
-
-    r->has_constraints = true;
-    c->has_usage = true;
-    c->usage.has_cpu = true;
-    c->usage.cpu = CPU_RW;
-    c->has_min_buffer_count_for_camping = true;
-    c->min_buffer_count_for_camping = count;
-    c->has_buffer_memory_constraints = true;
-    c->buffer_memory_constraints.has_min_size_bytes = true;
-    c->buffer_memory_constraints.min_size_bytes = min_size;
-    fidl_send(s, coll, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS, r,
-              NULL, 0);
-}
-
-static QVirtioSysmemCall wait_allocated(QVirtioSysmem *s, uint32_t coll)
-{
-    return fidl_submit(s, coll,
-                       SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_WAIT_FOR_ALL_BUFFERS_ALLOCATED,
-                       NULL, NULL, 0);
-}
-
-/* Wait for the reply and decode the collection info (or the error). */
-static sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t *
-wait_result(QVirtioSysmem *s, QVirtioSysmemCall *call, FidlReply *r)
-{
-    sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t *res =
-        g_new0(sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t,
-               1);
-
-    g_assert_cmpint(fidl_wait(s, call, r), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(fidl_decode_reply(
-        SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_WAIT_FOR_ALL_BUFFERS_ALLOCATED,
-        r, res), ==, 0);
-    return res;
-}
-
-static void release_buffers(QVirtioSysmem *s, FidlReply *r)
-{
-    uint32_t i;
-
-    for (i = 0; i < le32_to_cpu(r->resp.num_handles); i++) {
-        if (le32_to_cpu(r->handles[i].type) == VIRTIO_SYSMEM_HANDLE_BUFFER) {
-            g_assert_cmpint(sysmem_close(s, le32_to_cpu(r->handles[i].id)),
-                            ==, VIRTIO_SYSMEM_S_OK);
-        }
-    }
-}
-
-static void release_node(QVirtioSysmem *s, uint32_t node)
-{
-    fidl_send(s, node, SYSMEM_M_SYSMEM2_NODE_RELEASE, NULL, NULL, 0);
-    g_assert_cmpint(sysmem_close(s, node), ==, VIRTIO_SYSMEM_S_OK);
-}
 
 static QDict *query_sysmem(void)
 {
@@ -491,17 +252,17 @@ static void assert_region_used(uint64_t expected)
 static void test_non_shared(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    g_autofree FidlReply *r = g_new0(FidlReply, 1);
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res = NULL;
     sysmem2_buffer_collection_info_t *info;
-    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t coll = allocate_non_shared(s, a);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t coll = qsysmem_allocate_non_shared(global_qtest, s, a);
     QVirtioSysmemCall wait;
 
-    set_constraints(s, coll, 2, 64 * 1024);
-    wait = wait_allocated(s, coll);
-    res = wait_result(s, &wait, r);
+    qsysmem_set_constraints(global_qtest, s, coll, 2, 64 * 1024);
+    wait = qsysmem_wait_allocated(global_qtest, s, coll);
+    res = qsysmem_wait_result(global_qtest, s, &wait, r);
     g_assert_cmpuint(res->tag, ==, 1);
     info = &res->response.buffer_collection_info;
     g_assert_cmpuint(info->buffers_count, ==, 2);
@@ -517,9 +278,9 @@ static void test_non_shared(void *obj, void *data, QGuestAllocator *alloc)
     assert_region_used(le64_to_cpu(r->handles[0].size) +
                        le64_to_cpu(r->handles[1].size));
 
-    release_buffers(s, r);
-    release_node(s, coll);
-    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_release_buffers(global_qtest, s, r);
+    qsysmem_release_node(global_qtest, s, coll);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
     assert_region_used(0);
 }
 
@@ -534,31 +295,31 @@ static void test_shared_two_participants(void *obj, void *data,
     QVirtioSysmemPCI *dev = obj;
     QVirtioSysmem *s = &dev->sysmem;
     QPCIDevice *pdev = dev->pci_vdev.pdev;
-    g_autofree FidlReply *r1 = g_new0(FidlReply, 1);
-    g_autofree FidlReply *r2 = g_new0(FidlReply, 1);
+    g_autofree QVirtioSysmemReply *r1 = g_new0(QVirtioSysmemReply, 1);
+    g_autofree QVirtioSysmemReply *r2 = g_new0(QVirtioSysmemReply, 1);
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res1 = NULL, *res2 = NULL;
-    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t token = allocate_shared(s, a);
-    uint32_t token2 = duplicate(s, token);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t token = qsysmem_allocate_shared(global_qtest, s, a);
+    uint32_t token2 = qsysmem_duplicate(global_qtest, s, token);
     uint32_t c1, c2, i;
     QVirtioSysmemCall w1, w2;
     uint8_t buf[256];
     uint64_t bar_size, off;
     QPCIBar bar;
 
-    node_sync(s, token);
-    c1 = bind_token(s, a, token);
-    c2 = bind_token(s, a, token2);
-    set_constraints(s, c1, 1, 8192);
-    w1 = wait_allocated(s, c1);
-    node_sync(s, c1);
+    qsysmem_node_sync(global_qtest, s, token);
+    c1 = qsysmem_bind_token(global_qtest, s, a, token);
+    c2 = qsysmem_bind_token(global_qtest, s, a, token2);
+    qsysmem_set_constraints(global_qtest, s, c1, 1, 8192);
+    w1 = qsysmem_wait_allocated(global_qtest, s, c1);
+    qsysmem_node_sync(global_qtest, s, c1);
     g_assert_false(qvirtio_sysmem_done(global_qtest, s, &w1));
 
-    set_constraints(s, c2, 2, 16384);
-    w2 = wait_allocated(s, c2);
-    res1 = wait_result(s, &w1, r1);
-    res2 = wait_result(s, &w2, r2);
+    qsysmem_set_constraints(global_qtest, s, c2, 2, 16384);
+    w2 = qsysmem_wait_allocated(global_qtest, s, c2);
+    res1 = qsysmem_wait_result(global_qtest, s, &w1, r1);
+    res2 = qsysmem_wait_result(global_qtest, s, &w2, r2);
     g_assert_cmpuint(res1->tag, ==, 1);
     g_assert_cmpuint(res2->tag, ==, 1);
     g_assert_cmpuint(res1->response.buffer_collection_info.buffers_count, ==,
@@ -585,13 +346,13 @@ static void test_shared_two_participants(void *obj, void *data,
     qpci_memwrite(pdev, bar, off, buf, sizeof(buf));
     qpci_iounmap(pdev, bar);
 
-    release_buffers(s, r1);
+    qsysmem_release_buffers(global_qtest, s, r1);
     /* Participant 2 still holds the buffers: memory stays allocated. */
     g_assert_cmpuint(qdict_get_int(query_sysmem(), "region-used"), >, 0);
-    release_buffers(s, r2);
-    release_node(s, c1);
-    release_node(s, c2);
-    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_release_buffers(global_qtest, s, r2);
+    qsysmem_release_node(global_qtest, s, c1);
+    qsysmem_release_node(global_qtest, s, c2);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
     assert_region_used(0);
 }
 
@@ -600,10 +361,10 @@ static void test_close_without_release(void *obj, void *data,
                                        QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    g_autofree FidlReply *r = g_new0(FidlReply, 1);
-    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t token = allocate_shared(s, a);
-    uint32_t token2 = duplicate(s, token);
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t token = qsysmem_allocate_shared(global_qtest, s, a);
+    uint32_t token2 = qsysmem_duplicate(global_qtest, s, token);
     uint32_t c1;
     QVirtioSysmemCall w1;
     struct virtio_sysmem_event ev;
@@ -614,15 +375,15 @@ static void test_close_without_release(void *obj, void *data,
     for (i = 0; i < 8; i++) {
         qvirtio_sysmem_post_event(global_qtest, s, 256);
     }
-    node_sync(s, token);
-    c1 = bind_token(s, a, token);
-    set_constraints(s, c1, 1, 4096);
-    w1 = wait_allocated(s, c1);
+    qsysmem_node_sync(global_qtest, s, token);
+    c1 = qsysmem_bind_token(global_qtest, s, a, token);
+    qsysmem_set_constraints(global_qtest, s, c1, 1, 4096);
+    w1 = qsysmem_wait_allocated(global_qtest, s, c1);
     /* The second participant's process dies: its token just closes. */
-    g_assert_cmpint(sysmem_close(s, token2), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, token2), ==, VIRTIO_SYSMEM_S_OK);
 
     /* The held call ends (error reply or closed), and c1 is closed. */
-    fidl_wait(s, &w1, r);
+    qvirtio_sysmem_fidl_wait(global_qtest, s, &w1, r);
     while (qvirtio_sysmem_next_event(global_qtest, s, 2000000, &ev, bytes,
                                      sizeof(bytes))) {
         if (le32_to_cpu(ev.type) == VIRTIO_SYSMEM_EVENT_CLOSED &&
@@ -633,8 +394,8 @@ static void test_close_without_release(void *obj, void *data,
         }
     }
     g_assert_true(saw_c1);
-    sysmem_close(s, c1);
-    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_close(global_qtest, s, c1);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
     assert_region_used(0);
 }
 
@@ -642,17 +403,17 @@ static void test_close_without_release(void *obj, void *data,
 static void test_reset_reclaims(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    g_autofree FidlReply *r = g_new0(FidlReply, 1);
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res = NULL;
-    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t coll = allocate_non_shared(s, a);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t coll = qsysmem_allocate_non_shared(global_qtest, s, a);
     QVirtioSysmemCall wait;
     QDict *dev;
 
-    set_constraints(s, coll, 4, 1024 * 1024);
-    wait = wait_allocated(s, coll);
-    res = wait_result(s, &wait, r);
+    qsysmem_set_constraints(global_qtest, s, coll, 4, 1024 * 1024);
+    wait = qsysmem_wait_allocated(global_qtest, s, coll);
+    res = qsysmem_wait_result(global_qtest, s, &wait, r);
     g_assert_cmpuint(res->tag, ==, 1);
     g_assert_cmpuint(qdict_get_int(query_sysmem(), "region-used"), >=,
                      4 * 1024 * 1024);
@@ -669,41 +430,41 @@ static void test_reset_reclaims(void *obj, void *data, QGuestAllocator *alloc)
 static void test_bad_handle(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t b = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t b = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     sysmem2_allocator_bind_shared_collection_request_t r = {
         .has_token = true, .token = 1,
         .has_buffer_collection_request = true,
         .buffer_collection_request = 2,
     };
     struct virtio_sysmem_handle h[2] = {
-        client_end(0x7ffffff0), server_end(next_id++),
+        qvirtio_sysmem_client_end(0x7ffffff0), qvirtio_sysmem_server_end(qsysmem_new_id()),
     };
     QVirtioSysmemCall c;
-    g_autofree FidlReply *rep = g_new0(FidlReply, 1);
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
 
     uint32_t coll = le32_to_cpu(h[1].id);
 
-    fidl_send(s, a, SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION, &r,
+    qvirtio_sysmem_fidl_send(global_qtest, s, a, SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION, &r,
               h, 2);
     /*
      * As on Fuchsia with a token sysmem does not know: the collection being
      * bound fails; the allocator and other channels carry on.
      */
-    c = fidl_submit(s, coll, SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
-    g_assert_cmpint(fidl_wait(s, &c, rep), ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
-    g_assert_cmpint(sysmem_close(s, coll), ==, VIRTIO_SYSMEM_S_OK);
-    node_sync(s, allocate_non_shared(s, a));
-    node_sync(s, allocate_non_shared(s, b));
-    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_close(s, b), ==, VIRTIO_SYSMEM_S_OK);
+    c = qvirtio_sysmem_fidl_submit(global_qtest, s, coll, SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &c, rep), ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, coll), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, a));
+    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, b));
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, b), ==, VIRTIO_SYSMEM_S_OK);
 }
 
 /* Over-limit messages are refused like zx_channel_write; the channel stays. */
 static void test_oversize(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     g_autofree uint8_t *big = g_malloc0(VIRTIO_SYSMEM_MAX_MSG_BYTES + 16);
     int32_t status;
 
@@ -712,7 +473,7 @@ static void test_oversize(void *obj, void *data, QGuestAllocator *alloc)
                                  0, big, VIRTIO_SYSMEM_MAX_MSG_BYTES + 16,
                                  NULL, 0, NULL, NULL, 0, NULL, 0);
     g_assert_cmpint(status, ==, VIRTIO_SYSMEM_S_INVALID_ARGS);
-    node_sync(s, allocate_non_shared(s, a));
+    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, a));
 }
 
 
@@ -755,11 +516,11 @@ static void test_migration_guard(void *obj, void *data,
     g_autofree char *path = g_strdup_printf("%s/virtio-sysmem-mig-%d",
                                             g_get_tmp_dir(), getpid());
     g_autofree char *busy = NULL, *idle = NULL;
-    uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
 
     busy = migrate_to_file(path);
     g_assert_cmpstr(busy, ==, "failed");
-    g_assert_cmpint(sysmem_close(s, a), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
     idle = migrate_to_file(path);
     g_assert_cmpstr(idle, ==, "completed");
     unlink(path);
@@ -776,35 +537,35 @@ static void test_v1_v2_three_participants(void *obj, void *data,
                                           QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    g_autofree FidlReply *r1 = g_new0(FidlReply, 1);
-    g_autofree FidlReply *r2 = g_new0(FidlReply, 1);
-    g_autofree FidlReply *r3 = g_new0(FidlReply, 1);
+    g_autofree QVirtioSysmemReply *r1 = g_new0(QVirtioSysmemReply, 1);
+    g_autofree QVirtioSysmemReply *r2 = g_new0(QVirtioSysmemReply, 1);
+    g_autofree QVirtioSysmemReply *r3 = g_new0(QVirtioSysmemReply, 1);
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res1 = NULL, *res2 = NULL;
     g_autofree sysmem1_buffer_collection_wait_for_buffers_allocated_response_t
         *res3 = g_new0(sysmem1_buffer_collection_wait_for_buffers_allocated_response_t, 1);
     g_autofree sysmem1_buffer_collection_set_constraints_request_t *v1c =
         g_new0(sysmem1_buffer_collection_set_constraints_request_t, 1);
-    uint32_t a2 = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t a1 = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM1);
-    uint32_t token = allocate_shared(s, a2);
-    uint32_t t2 = duplicate(s, token), t3 = duplicate(s, token);
+    uint32_t a2 = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a1 = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM1);
+    uint32_t token = qsysmem_allocate_shared(global_qtest, s, a2);
+    uint32_t t2 = qsysmem_duplicate(global_qtest, s, token), t3 = qsysmem_duplicate(global_qtest, s, token);
     sysmem1_allocator_bind_shared_collection_request_t b1 = {
         .token = 1, .buffer_collection_request = 2,
     };
-    struct virtio_sysmem_handle h[2] = { client_end(t3),
-                                         server_end(next_id++) };
+    struct virtio_sysmem_handle h[2] = { qvirtio_sysmem_client_end(t3),
+                                         qvirtio_sysmem_server_end(qsysmem_new_id()) };
     uint32_t c1, c2, c3 = le32_to_cpu(h[1].id), i;
     QVirtioSysmemCall w1, w2, w3;
 
-    node_sync(s, token);
-    c1 = bind_token(s, a2, token);
-    c2 = bind_token(s, a2, t2);
-    fidl_send(s, a1, SYSMEM_M_SYSMEM1_ALLOCATOR_BIND_SHARED_COLLECTION, &b1,
+    qsysmem_node_sync(global_qtest, s, token);
+    c1 = qsysmem_bind_token(global_qtest, s, a2, token);
+    c2 = qsysmem_bind_token(global_qtest, s, a2, t2);
+    qvirtio_sysmem_fidl_send(global_qtest, s, a1, SYSMEM_M_SYSMEM1_ALLOCATOR_BIND_SHARED_COLLECTION, &b1,
               h, 2);
 
-    set_constraints(s, c1, 1, 4096);
-    set_constraints(s, c2, 1, 8192);
+    qsysmem_set_constraints(global_qtest, s, c1, 1, 4096);
+    qsysmem_set_constraints(global_qtest, s, c2, 1, 8192);
     v1c->has_constraints = true;
     v1c->constraints.usage.cpu = CPU_RW;
     v1c->constraints.min_buffer_count_for_camping = 2;
@@ -812,19 +573,19 @@ static void test_v1_v2_three_participants(void *obj, void *data,
     v1c->constraints.buffer_memory_constraints.min_size_bytes = 12288;
     v1c->constraints.buffer_memory_constraints.max_size_bytes = 1 << 20;
     v1c->constraints.buffer_memory_constraints.cpu_domain_supported = true;
-    w1 = wait_allocated(s, c1);
-    w2 = wait_allocated(s, c2);
+    w1 = qsysmem_wait_allocated(global_qtest, s, c1);
+    w2 = qsysmem_wait_allocated(global_qtest, s, c2);
     g_assert_false(qvirtio_sysmem_done(global_qtest, s, &w1));
-    fidl_send(s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS, v1c,
+    qvirtio_sysmem_fidl_send(global_qtest, s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS, v1c,
               NULL, 0);
-    w3 = fidl_submit(s, c3,
+    w3 = qvirtio_sysmem_fidl_submit(global_qtest, s, c3,
                      SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_WAIT_FOR_BUFFERS_ALLOCATED,
                      NULL, NULL, 0);
 
-    res1 = wait_result(s, &w1, r1);
-    res2 = wait_result(s, &w2, r2);
-    g_assert_cmpint(fidl_wait(s, &w3, r3), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(fidl_decode_reply(
+    res1 = qsysmem_wait_result(global_qtest, s, &w1, r1);
+    res2 = qsysmem_wait_result(global_qtest, s, &w2, r2);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &w3, r3), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_fidl_decode(
         SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_WAIT_FOR_BUFFERS_ALLOCATED, r3,
         res3), ==, 0);
     g_assert_cmpuint(res1->tag, ==, 1);
@@ -842,15 +603,15 @@ static void test_v1_v2_three_participants(void *obj, void *data,
                          le64_to_cpu(r3->handles[i].offset));
     }
 
-    release_buffers(s, r1);
-    release_buffers(s, r2);
-    release_buffers(s, r3);
-    release_node(s, c1);
-    release_node(s, c2);
-    fidl_send(s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_CLOSE, NULL, NULL, 0);
-    g_assert_cmpint(sysmem_close(s, c3), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_close(s, a1), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(sysmem_close(s, a2), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_release_buffers(global_qtest, s, r1);
+    qsysmem_release_buffers(global_qtest, s, r2);
+    qsysmem_release_buffers(global_qtest, s, r3);
+    qsysmem_release_node(global_qtest, s, c1);
+    qsysmem_release_node(global_qtest, s, c2);
+    qvirtio_sysmem_fidl_send(global_qtest, s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_CLOSE, NULL, NULL, 0);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, c3), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a1), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a2), ==, VIRTIO_SYSMEM_S_OK);
     assert_region_used(0);
 }
 
@@ -869,18 +630,18 @@ static void test_event_storm(void *obj, void *data, QGuestAllocator *alloc)
     memcpy(bad, unknown_two_way, sizeof(bad));
     bad[7] = 0x02;  /* bad magic: every channel closes with an epitaph */
     for (i = 0; i < 1100; i++) {
-        uint32_t a = open_allocator(s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+        uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
 
         qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, a, 0,
                             bad, sizeof(bad), NULL, 0, NULL, NULL, 0, NULL, 0);
-        sysmem_close(s, a);
+        qsysmem_close(global_qtest, s, a);
     }
     dev = query_sysmem();
     g_assert_cmpint(qdict_get_int(dev, "pending-events"), <=, 1024);
     g_assert_cmpint(qdict_get_int(dev, "pending-events"), >, 0);
     g_assert_cmpint(qdict_get_int(dev, "objects"), ==, 0);
     qobject_unref(dev);
-    node_sync(s, allocate_non_shared(s, open_allocator(
+    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, qsysmem_open_allocator(global_qtest,
         s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2)));
 }
 

@@ -354,7 +354,7 @@ static void *qvirtio_sysmem_pci_get_driver(void *object, const char *interface)
     return qvirtio_sysmem_get_driver(&v->sysmem, interface);
 }
 
-static void qvirtio_sysmem_setup(QVirtioSysmem *s)
+void qvirtio_sysmem_start(QVirtioSysmem *s)
 {
     uint64_t features = qvirtio_get_features(s->vdev);
 
@@ -372,7 +372,7 @@ static void qvirtio_sysmem_pci_start_hw(QOSGraphObject *obj)
     QVirtioSysmemPCI *v = (QVirtioSysmemPCI *)obj;
 
     qvirtio_pci_start_hw(&v->pci_vdev.obj);
-    qvirtio_sysmem_setup(&v->sysmem);
+    qvirtio_sysmem_start(&v->sysmem);
 }
 
 static void qvirtio_sysmem_pci_destructor(QOSGraphObject *obj)

@@ -41,6 +41,9 @@ struct QVirtioSysmemCall {
     size_t resp_cap;
 };
 
+/* Negotiate features, set up both queues, DRIVER_OK. */
+void qvirtio_sysmem_start(QVirtioSysmem *s);
+
 /*
  * Submit a request chain: header, @num_bytes of @bytes, @num_handles
  * handle entries, and a writable reply area of @reply_cap bytes after the
