@@ -645,6 +645,72 @@ static void test_event_storm(void *obj, void *data, QGuestAllocator *alloc)
         s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2)));
 }
 
+
+/*
+ * Region exhausted: the collection that asked gets NO_MEMORY; a collection
+ * holding memory is unaffected; after frees, allocation works again.
+ */
+static void test_region_exhausted(void *obj, void *data,
+                                  QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    QTestState *qts = global_qtest;
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    g_autofree QVirtioSysmemReply *big = g_new0(QVirtioSysmemReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *held = NULL, *fail = NULL, *again = NULL;
+    uint32_t a = qsysmem_open_allocator(qts, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t keep = qsysmem_allocate_non_shared(qts, s, a);
+    uint32_t token, token2, greedy, other, later;
+    QVirtioSysmemCall w, c;
+
+    /* Half the 16 MiB region stays allocated throughout. */
+    qsysmem_set_constraints(qts, s, keep, 1, TEST_REGION_SIZE / 2);
+    w = qsysmem_wait_allocated(qts, s, keep);
+    held = qsysmem_wait_result(qts, s, &w, r);
+    g_assert_cmpuint(held->tag, ==, 1);
+
+    /*
+     * Two participants, so that the hanging get is in place when the
+     * allocation fails (as on Fuchsia, waiting before SetConstraints is a
+     * protocol deviation).
+     */
+    token = qsysmem_allocate_shared(qts, s, a);
+    token2 = qsysmem_duplicate(qts, s, token);
+    qsysmem_node_sync(qts, s, token);
+    greedy = qsysmem_bind_token(qts, s, a, token);
+    other = qsysmem_bind_token(qts, s, a, token2);
+    qsysmem_set_constraints(qts, s, greedy, 2, TEST_REGION_SIZE / 2);
+    w = qsysmem_wait_allocated(qts, s, greedy);
+    c = qvirtio_sysmem_fidl_submit(
+        qts, s, other, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS,
+        &(sysmem2_buffer_collection_set_constraints_request_t){}, NULL, 0);
+    qvirtio_sysmem_fidl_wait(qts, s, &c, big);
+    fail = qsysmem_wait_result(qts, s, &w, big);
+    g_assert_cmpuint(fail->tag, ==, 2);
+    g_assert_cmpuint(fail->err, ==, SYSMEM2_ERROR_NO_MEMORY);
+    qsysmem_close(qts, s, greedy);
+    qsysmem_close(qts, s, other);
+
+    /* The first collection still answers and its memory is intact. */
+    qsysmem_node_sync(qts, s, keep);
+    assert_region_used(TEST_REGION_SIZE / 2);
+
+    qsysmem_release_buffers(qts, s, r);
+    qsysmem_release_node(qts, s, keep);
+    assert_region_used(0);
+    later = qsysmem_allocate_non_shared(qts, s, a);
+    qsysmem_set_constraints(qts, s, later, 2, TEST_REGION_SIZE / 4);
+    w = qsysmem_wait_allocated(qts, s, later);
+    again = qsysmem_wait_result(qts, s, &w, big);
+    g_assert_cmpuint(again->tag, ==, 1);
+    qsysmem_release_buffers(qts, s, big);
+    qsysmem_release_node(qts, s, later);
+    qsysmem_close(qts, s, a);
+    assert_region_used(0);
+}
+
 /* Bad properties: refused with a message naming the problem. */
 
 static void assert_device_add_fails(QTestState *qts, const char *args,
@@ -735,6 +801,8 @@ static void register_virtio_sysmem_test(void)
     qos_add_test("v1-v2-three-participants", "virtio-sysmem",
                  test_v1_v2_three_participants, NULL);
     qos_add_test("event-storm", "virtio-sysmem", test_event_storm, NULL);
+    qos_add_test("region-exhausted", "virtio-sysmem", test_region_exhausted,
+                 NULL);
     qtest_add_func("/virtio-sysmem/bad-properties", test_bad_properties);
     qtest_add_func("/virtio-sysmem/bad-command-line", test_bad_command_line);
 }
