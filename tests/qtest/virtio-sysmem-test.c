@@ -118,27 +118,34 @@ static void test_connect_and_close(void *obj, void *data,
 {
     QVirtioSysmem *s = obj;
 
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 2, VIRTIO_SYSMEM_PROTOCOL_SYSMEM1), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 2,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM1), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_ALREADY_EXISTS);
     /* The device's half of the id space is not the driver's to choose. */
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, VIRTIO_SYSMEM_ID_DEVICE_BIT | 5,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s,
+                                    VIRTIO_SYSMEM_ID_DEVICE_BIT | 5,
                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_INVALID_ARGS);
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 0, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 0,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_INVALID_ARGS);
     g_assert_cmpint(qsysmem_connect(global_qtest, s, 3, 99), ==,
                     VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
     g_assert_cmpint(qsysmem_close(global_qtest, s, 1), ==, VIRTIO_SYSMEM_S_OK);
     g_assert_cmpint(qsysmem_close(global_qtest, s, 2), ==, VIRTIO_SYSMEM_S_OK);
     /* Closed ids are free for reuse. */
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 1,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
     g_assert_cmpint(qsysmem_close(global_qtest, s, 1), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(qsysmem_close(global_qtest, s, 0), ==, VIRTIO_SYSMEM_S_INVALID_ARGS);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, 0), ==,
+                    VIRTIO_SYSMEM_S_INVALID_ARGS);
 }
 
 static void test_unknown_method(void *obj, void *data, QGuestAllocator *alloc)
@@ -148,7 +155,8 @@ static void test_unknown_method(void *obj, void *data, QGuestAllocator *alloc)
     uint8_t reply[64];
     int32_t status;
 
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 7, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 7,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
     status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, 7,
                                  0, unknown_two_way, sizeof(unknown_two_way),
@@ -183,9 +191,11 @@ static void test_bad_magic_closes_channel(void *obj, void *data,
     memcpy(bad, unknown_two_way, sizeof(bad));
     bad[7] = 0x02;  /* magic */
     qvirtio_sysmem_post_event(global_qtest, s, 256);
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 8, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 8,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(qsysmem_connect(global_qtest, s, 9, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, 9,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
     status = qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, 8,
                                  0, bad, sizeof(bad), NULL, 0, NULL, NULL, 0,
@@ -256,7 +266,8 @@ static void test_non_shared(void *obj, void *data, QGuestAllocator *alloc)
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res = NULL;
     sysmem2_buffer_collection_info_t *info;
-    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     uint32_t coll = qsysmem_allocate_non_shared(global_qtest, s, a);
     QVirtioSysmemCall wait;
 
@@ -299,7 +310,8 @@ static void test_shared_two_participants(void *obj, void *data,
     g_autofree QVirtioSysmemReply *r2 = g_new0(QVirtioSysmemReply, 1);
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res1 = NULL, *res2 = NULL;
-    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     uint32_t token = qsysmem_allocate_shared(global_qtest, s, a);
     uint32_t token2 = qsysmem_duplicate(global_qtest, s, token);
     uint32_t c1, c2, i;
@@ -362,7 +374,8 @@ static void test_close_without_release(void *obj, void *data,
 {
     QVirtioSysmem *s = obj;
     g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
-    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     uint32_t token = qsysmem_allocate_shared(global_qtest, s, a);
     uint32_t token2 = qsysmem_duplicate(global_qtest, s, token);
     uint32_t c1;
@@ -380,7 +393,8 @@ static void test_close_without_release(void *obj, void *data,
     qsysmem_set_constraints(global_qtest, s, c1, 1, 4096);
     w1 = qsysmem_wait_allocated(global_qtest, s, c1);
     /* The second participant's process dies: its token just closes. */
-    g_assert_cmpint(qsysmem_close(global_qtest, s, token2), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, token2), ==,
+                    VIRTIO_SYSMEM_S_OK);
 
     /* The held call ends (error reply or closed), and c1 is closed. */
     qvirtio_sysmem_fidl_wait(global_qtest, s, &w1, r);
@@ -406,7 +420,8 @@ static void test_reset_reclaims(void *obj, void *data, QGuestAllocator *alloc)
     g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res = NULL;
-    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     uint32_t coll = qsysmem_allocate_non_shared(global_qtest, s, a);
     QVirtioSysmemCall wait;
     QDict *dev;
@@ -430,32 +445,41 @@ static void test_reset_reclaims(void *obj, void *data, QGuestAllocator *alloc)
 static void test_bad_handle(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t b = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t b = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     sysmem2_allocator_bind_shared_collection_request_t r = {
         .has_token = true, .token = 1,
         .has_buffer_collection_request = true,
         .buffer_collection_request = 2,
     };
     struct virtio_sysmem_handle h[2] = {
-        qvirtio_sysmem_client_end(0x7ffffff0), qvirtio_sysmem_server_end(qsysmem_new_id()),
+        qvirtio_sysmem_client_end(0x7ffffff0),
+        qvirtio_sysmem_server_end(qsysmem_new_id()),
     };
     QVirtioSysmemCall c;
     g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
 
     uint32_t coll = le32_to_cpu(h[1].id);
 
-    qvirtio_sysmem_fidl_send(global_qtest, s, a, SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION, &r,
+    qvirtio_sysmem_fidl_send(global_qtest, s, a,
+                             SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION, &r,
               h, 2);
     /*
      * As on Fuchsia with a token sysmem does not know: the collection being
      * bound fails; the allocator and other channels carry on.
      */
-    c = qvirtio_sysmem_fidl_submit(global_qtest, s, coll, SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
-    g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &c, rep), ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
-    g_assert_cmpint(qsysmem_close(global_qtest, s, coll), ==, VIRTIO_SYSMEM_S_OK);
-    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, a));
-    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, b));
+    c = qvirtio_sysmem_fidl_submit(global_qtest, s, coll,
+                                   SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, coll), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    qsysmem_node_sync(global_qtest, s,
+                      qsysmem_allocate_non_shared(global_qtest, s, a));
+    qsysmem_node_sync(global_qtest, s,
+                      qsysmem_allocate_non_shared(global_qtest, s, b));
     g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
     g_assert_cmpint(qsysmem_close(global_qtest, s, b), ==, VIRTIO_SYSMEM_S_OK);
 }
@@ -464,7 +488,8 @@ static void test_bad_handle(void *obj, void *data, QGuestAllocator *alloc)
 static void test_oversize(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     g_autofree uint8_t *big = g_malloc0(VIRTIO_SYSMEM_MAX_MSG_BYTES + 16);
     int32_t status;
 
@@ -473,7 +498,8 @@ static void test_oversize(void *obj, void *data, QGuestAllocator *alloc)
                                  0, big, VIRTIO_SYSMEM_MAX_MSG_BYTES + 16,
                                  NULL, 0, NULL, NULL, 0, NULL, 0);
     g_assert_cmpint(status, ==, VIRTIO_SYSMEM_S_INVALID_ARGS);
-    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, a));
+    qsysmem_node_sync(global_qtest, s,
+                      qsysmem_allocate_non_shared(global_qtest, s, a));
 }
 
 
@@ -516,7 +542,8 @@ static void test_migration_guard(void *obj, void *data,
     g_autofree char *path = g_strdup_printf("%s/virtio-sysmem-mig-%d",
                                             g_get_tmp_dir(), getpid());
     g_autofree char *busy = NULL, *idle = NULL;
-    uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
 
     busy = migrate_to_file(path);
     g_assert_cmpstr(busy, ==, "failed");
@@ -543,25 +570,32 @@ static void test_v1_v2_three_participants(void *obj, void *data,
     g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
         *res1 = NULL, *res2 = NULL;
     g_autofree sysmem1_buffer_collection_wait_for_buffers_allocated_response_t
-        *res3 = g_new0(sysmem1_buffer_collection_wait_for_buffers_allocated_response_t, 1);
+        *res3 = g_new0(
+            sysmem1_buffer_collection_wait_for_buffers_allocated_response_t, 1);
     g_autofree sysmem1_buffer_collection_set_constraints_request_t *v1c =
         g_new0(sysmem1_buffer_collection_set_constraints_request_t, 1);
-    uint32_t a2 = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    uint32_t a1 = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM1);
+    uint32_t a2 = qsysmem_open_allocator(global_qtest, s,
+                                         VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t a1 = qsysmem_open_allocator(global_qtest, s,
+                                         VIRTIO_SYSMEM_PROTOCOL_SYSMEM1);
     uint32_t token = qsysmem_allocate_shared(global_qtest, s, a2);
-    uint32_t t2 = qsysmem_duplicate(global_qtest, s, token), t3 = qsysmem_duplicate(global_qtest, s, token);
+    uint32_t t2 = qsysmem_duplicate(global_qtest, s, token);
+    uint32_t t3 = qsysmem_duplicate(global_qtest, s, token);
     sysmem1_allocator_bind_shared_collection_request_t b1 = {
         .token = 1, .buffer_collection_request = 2,
     };
-    struct virtio_sysmem_handle h[2] = { qvirtio_sysmem_client_end(t3),
-                                         qvirtio_sysmem_server_end(qsysmem_new_id()) };
+    struct virtio_sysmem_handle h[2] = {
+        qvirtio_sysmem_client_end(t3),
+        qvirtio_sysmem_server_end(qsysmem_new_id()),
+    };
     uint32_t c1, c2, c3 = le32_to_cpu(h[1].id), i;
     QVirtioSysmemCall w1, w2, w3;
 
     qsysmem_node_sync(global_qtest, s, token);
     c1 = qsysmem_bind_token(global_qtest, s, a2, token);
     c2 = qsysmem_bind_token(global_qtest, s, a2, t2);
-    qvirtio_sysmem_fidl_send(global_qtest, s, a1, SYSMEM_M_SYSMEM1_ALLOCATOR_BIND_SHARED_COLLECTION, &b1,
+    qvirtio_sysmem_fidl_send(global_qtest, s, a1,
+                             SYSMEM_M_SYSMEM1_ALLOCATOR_BIND_SHARED_COLLECTION, &b1,
               h, 2);
 
     qsysmem_set_constraints(global_qtest, s, c1, 1, 4096);
@@ -576,7 +610,8 @@ static void test_v1_v2_three_participants(void *obj, void *data,
     w1 = qsysmem_wait_allocated(global_qtest, s, c1);
     w2 = qsysmem_wait_allocated(global_qtest, s, c2);
     g_assert_false(qvirtio_sysmem_done(global_qtest, s, &w1));
-    qvirtio_sysmem_fidl_send(global_qtest, s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS, v1c,
+    qvirtio_sysmem_fidl_send(global_qtest, s, c3,
+                             SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS, v1c,
               NULL, 0);
     w3 = qvirtio_sysmem_fidl_submit(global_qtest, s, c3,
                      SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_WAIT_FOR_BUFFERS_ALLOCATED,
@@ -584,7 +619,8 @@ static void test_v1_v2_three_participants(void *obj, void *data,
 
     res1 = qsysmem_wait_result(global_qtest, s, &w1, r1);
     res2 = qsysmem_wait_result(global_qtest, s, &w2, r2);
-    g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &w3, r3), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &w3, r3), ==,
+                    VIRTIO_SYSMEM_S_OK);
     g_assert_cmpint(qvirtio_sysmem_fidl_decode(
         SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_WAIT_FOR_BUFFERS_ALLOCATED, r3,
         res3), ==, 0);
@@ -608,7 +644,8 @@ static void test_v1_v2_three_participants(void *obj, void *data,
     qsysmem_release_buffers(global_qtest, s, r3);
     qsysmem_release_node(global_qtest, s, c1);
     qsysmem_release_node(global_qtest, s, c2);
-    qvirtio_sysmem_fidl_send(global_qtest, s, c3, SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_CLOSE, NULL, NULL, 0);
+    qvirtio_sysmem_fidl_send(global_qtest, s, c3,
+                             SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_CLOSE, NULL, NULL, 0);
     g_assert_cmpint(qsysmem_close(global_qtest, s, c3), ==, VIRTIO_SYSMEM_S_OK);
     g_assert_cmpint(qsysmem_close(global_qtest, s, a1), ==, VIRTIO_SYSMEM_S_OK);
     g_assert_cmpint(qsysmem_close(global_qtest, s, a2), ==, VIRTIO_SYSMEM_S_OK);
@@ -630,7 +667,8 @@ static void test_event_storm(void *obj, void *data, QGuestAllocator *alloc)
     memcpy(bad, unknown_two_way, sizeof(bad));
     bad[7] = 0x02;  /* bad magic: every channel closes with an epitaph */
     for (i = 0; i < 1100; i++) {
-        uint32_t a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+        uint32_t a = qsysmem_open_allocator(global_qtest, s,
+                                            VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
 
         qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, a, 0,
                             bad, sizeof(bad), NULL, 0, NULL, NULL, 0, NULL, 0);
@@ -641,7 +679,9 @@ static void test_event_storm(void *obj, void *data, QGuestAllocator *alloc)
     g_assert_cmpint(qdict_get_int(dev, "pending-events"), >, 0);
     g_assert_cmpint(qdict_get_int(dev, "objects"), ==, 0);
     qobject_unref(dev);
-    qsysmem_node_sync(global_qtest, s, qsysmem_allocate_non_shared(global_qtest, s, qsysmem_open_allocator(global_qtest,
+    qsysmem_node_sync(global_qtest, s,
+                      qsysmem_allocate_non_shared(global_qtest, s,
+                                                  qsysmem_open_allocator(global_qtest,
         s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2)));
 }
 

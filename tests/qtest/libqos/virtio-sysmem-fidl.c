@@ -131,7 +131,8 @@ uint32_t qsysmem_open_allocator(QTestState *qts, QVirtioSysmem *s,
 {
     uint32_t id = qsysmem_new_id();
 
-    g_assert_cmpint(qsysmem_connect(qts, s, id, protocol), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_connect(qts, s, id, protocol), ==,
+                    VIRTIO_SYSMEM_S_OK);
     return id;
 }
 
@@ -143,7 +144,8 @@ uint32_t qsysmem_allocate_shared(QTestState *qts, QVirtioSysmem *s,
     };
     struct virtio_sysmem_handle h = qvirtio_sysmem_server_end(qsysmem_new_id());
 
-    qvirtio_sysmem_fidl_send(qts, s, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_ALLOCATE_SHARED_COLLECTION,
+    qvirtio_sysmem_fidl_send(qts, s, alloc,
+                             SYSMEM_M_SYSMEM2_ALLOCATOR_ALLOCATE_SHARED_COLLECTION,
               &r, &h, 1);
     return le32_to_cpu(h.id);
 }
@@ -157,18 +159,21 @@ uint32_t qsysmem_duplicate(QTestState *qts, QVirtioSysmem *s, uint32_t token)
     };
     struct virtio_sysmem_handle h = qvirtio_sysmem_server_end(qsysmem_new_id());
 
-    qvirtio_sysmem_fidl_send(qts, s, token, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE,
+    qvirtio_sysmem_fidl_send(qts, s, token,
+                             SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE,
               &r, &h, 1);
     return le32_to_cpu(h.id);
 }
 
 void qsysmem_node_sync(QTestState *qts, QVirtioSysmem *s, uint32_t node)
 {
-    QVirtioSysmemCall c = qvirtio_sysmem_fidl_submit(qts, s, node, SYSMEM_M_SYSMEM2_NODE_SYNC,
+    QVirtioSysmemCall c = qvirtio_sysmem_fidl_submit(qts, s, node,
+                                                     SYSMEM_M_SYSMEM2_NODE_SYNC,
                                       NULL, NULL, 0);
     g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
 
-    g_assert_cmpint(qvirtio_sysmem_fidl_wait(qts, s, &c, r), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(qts, s, &c, r), ==,
+                    VIRTIO_SYSMEM_S_OK);
 }
 
 uint32_t qsysmem_bind_token(QTestState *qts, QVirtioSysmem *s, uint32_t alloc,
@@ -180,10 +185,12 @@ uint32_t qsysmem_bind_token(QTestState *qts, QVirtioSysmem *s, uint32_t alloc,
         .buffer_collection_request = 2,
     };
     struct virtio_sysmem_handle h[2] = {
-        qvirtio_sysmem_client_end(token), qvirtio_sysmem_server_end(qsysmem_new_id()),
+        qvirtio_sysmem_client_end(token),
+        qvirtio_sysmem_server_end(qsysmem_new_id()),
     };
 
-    qvirtio_sysmem_fidl_send(qts, s, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION,
+    qvirtio_sysmem_fidl_send(qts, s, alloc,
+                             SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION,
               &r, h, 2);
     return le32_to_cpu(h[1].id);
 }
@@ -220,7 +227,8 @@ void qsysmem_set_constraints(QTestState *qts, QVirtioSysmem *s, uint32_t coll,
     c->has_buffer_memory_constraints = true;
     c->buffer_memory_constraints.has_min_size_bytes = true;
     c->buffer_memory_constraints.min_size_bytes = min_size;
-    qvirtio_sysmem_fidl_send(qts, s, coll, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS, r,
+    qvirtio_sysmem_fidl_send(qts, s, coll,
+                             SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS, r,
               NULL, 0);
 }
 
@@ -256,7 +264,8 @@ void qsysmem_release_buffers(QTestState *qts, QVirtioSysmem *s,
 
     for (i = 0; i < le32_to_cpu(r->resp.num_handles); i++) {
         if (le32_to_cpu(r->handles[i].type) == VIRTIO_SYSMEM_HANDLE_BUFFER) {
-            g_assert_cmpint(qsysmem_close(qts, s, le32_to_cpu(r->handles[i].id)),
+            g_assert_cmpint(qsysmem_close(qts, s,
+                                          le32_to_cpu(r->handles[i].id)),
                             ==, VIRTIO_SYSMEM_S_OK);
         }
     }
@@ -264,7 +273,8 @@ void qsysmem_release_buffers(QTestState *qts, QVirtioSysmem *s,
 
 void qsysmem_release_node(QTestState *qts, QVirtioSysmem *s, uint32_t node)
 {
-    qvirtio_sysmem_fidl_send(qts, s, node, SYSMEM_M_SYSMEM2_NODE_RELEASE, NULL, NULL, 0);
+    qvirtio_sysmem_fidl_send(qts, s, node, SYSMEM_M_SYSMEM2_NODE_RELEASE, NULL,
+                             NULL, 0);
     g_assert_cmpint(qsysmem_close(qts, s, node), ==, VIRTIO_SYSMEM_S_OK);
 }
 

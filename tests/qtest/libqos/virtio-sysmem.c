@@ -57,7 +57,11 @@ static void queue_state_free(QVirtQueue *vq)
 {
     QVirtioSysmemQueueState *qs;
 
-    if (queue_states && (qs = g_hash_table_lookup(queue_states, vq))) {
+    if (!queue_states) {
+        return;
+    }
+    qs = g_hash_table_lookup(queue_states, vq);
+    if (qs) {
         g_hash_table_remove(queue_states, vq);
         g_hash_table_destroy(qs->completed);
         g_hash_table_destroy(qs->chain_len);
