@@ -142,8 +142,6 @@ typedef struct SysmemHeap {
     SysmemRegion *region;
 } SysmemHeap;
 
-#define SYSMEM_HEAP_TYPE_SECURE "virtio.sysmem.heap.HEAP_TYPE.SECURE"
-
 struct SysmemCore {
     SysmemCoreConfig cfg;
     SysmemHostOps ops;

@@ -868,6 +868,14 @@ void sysmem_core_dump(SysmemCore *core, GString *out)
         if (lc->root) {
             dump_node(lc->root, out, 0);
         }
+        for (i = 0; i < lc->buffer_count; i++) {
+            SysmemBuffer *b = lc->buffers[i];
+
+            g_string_append_printf(out, "    buffer %u: offset 0x%" G_GINT64_MODIFIER
+                                   "x size %" G_GUINT64_FORMAT " %s, %u "
+                                   "holder(s)\n", i, b->offset, b->size,
+                                   b->secure ? "secure" : "cpu", b->refs);
+        }
     }
 }
 

@@ -327,7 +327,7 @@ static void prune_walk(SysmemNode *n, const SysmemNode *top, GPtrArray *nodes,
         return;
     }
     g_ptr_array_add(nodes, n);
-    if (n->kind == NODE_GROUP && !n->released && n->children->len) {
+    if (n->kind == NODE_GROUP && n->children->len) {
         if (groups) {
             g_ptr_array_add(groups, n);
         }

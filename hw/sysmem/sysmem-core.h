@@ -93,6 +93,12 @@ typedef enum SysmemProtocol {
     SYSMEM_PROTOCOL_SYSMEM1 = 2,    /* fuchsia.sysmem/Allocator (v1) */
 } SysmemProtocol;
 
+/*
+ * Heap.heap_type of the secure heap (the system heap is Fuchsia's
+ * "fuchsia.sysmem.heap.HEAP_TYPE.SYSTEM_RAM").
+ */
+#define SYSMEM_HEAP_TYPE_SECURE "virtio.sysmem.heap.HEAP_TYPE.SECURE"
+
 typedef struct SysmemCoreConfig {
     /* Size of the shared memory region buffers are carved from. */
     uint64_t region_size;

@@ -625,6 +625,9 @@ static void test_group_selection(void)
     g_autofree sysmem2_buffer_collection_info_t *info = info_new();
 
     vs_all_children_present(h, group);
+    /* a group that Released after AllChildrenPresent still selects */
+    vs_release(h, group, false);
+    vs_peer_close(h, group);
     g_assert_true(vs_sync(h, root, false));
     rcoll = vs_bind(h, alloc, root, false);
     c0 = vs_bind(h, alloc, ch0, false);
