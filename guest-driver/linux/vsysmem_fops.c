@@ -472,6 +472,7 @@ static long vsysmem_misc_info(struct vsysmem_device *sdev, void __user *arg)
 		.num_buffers = atomic_read(&sdev->num_buffers),
 		.num_eventpairs = atomic_read(&sdev->num_eventpairs),
 		.num_pending = atomic_read(&sdev->num_pending),
+		.max_calls = sdev->max_two_way,
 		.requests = atomic64_read(&sdev->num_requests),
 		.events = atomic64_read(&sdev->num_events),
 	};

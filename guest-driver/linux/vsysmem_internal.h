@@ -52,6 +52,9 @@ struct vsysmem_device {
 	/* Serialises virtqueue adds/gets and 'dead'. */
 	spinlock_t vq_lock;
 	wait_queue_head_t reqq_space;
+	/* Two-way calls on the ring, and the most it may hold (vq_lock). */
+	unsigned int num_two_way;
+	unsigned int max_two_way;
 	struct work_struct req_work;
 	struct work_struct ev_work;
 	bool dead;
@@ -61,6 +64,9 @@ struct vsysmem_device {
 	u32 next_id;
 	/* Protects the pairing state (peer, bound) of pending pairs. */
 	spinlock_t pair_lock;
+	/* CLOSE requests waiting for room on the request queue. */
+	spinlock_t close_lock;
+	struct list_head deferred_closes;
 	atomic_t next_txid;
 
 	atomic_t num_channels;
@@ -125,6 +131,7 @@ struct vsysmem_rxmsg {
 
 /* A request chain; owned by the submitter until the device completes it. */
 struct vsysmem_req {
+	struct list_head node;		/* in deferred_closes */
 	struct vsysmem_device *sdev;
 	struct completion done;
 	void *out;
@@ -133,6 +140,7 @@ struct vsysmem_req {
 	u32 in_len;
 	u32 used_len;
 	int err;			/* transport error, e.g. -ENODEV */
+	bool two_way;			/* has room for a reply */
 	bool completed;
 	bool abandoned;			/* the waiter gave up */
 	struct vsysmem_object *reply_chan; /* queue the reply here (async) */

@@ -73,6 +73,7 @@ struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
 	req->out_len = out_len;
 	req->out = kzalloc(out_len, GFP_KERNEL);
 	req->in_len = sizeof(*req->resp) + reply_room;
+	req->two_way = reply_room > 0;
 	req->resp = kzalloc(req->in_len, GFP_KERNEL | __GFP_NOWARN);
 	if (!req->out || !req->resp) {
 		vsysmem_req_free(req);
@@ -90,7 +91,21 @@ void vsysmem_req_free(struct vsysmem_req *req)
 	kfree(req);
 }
 
-int vsysmem_req_submit(struct vsysmem_req *req)
+static bool vsysmem_reqq_has_room(struct vsysmem_device *sdev,
+				  struct vsysmem_req *req)
+{
+	unsigned long flags;
+	bool room;
+
+	spin_lock_irqsave(&sdev->vq_lock, flags);
+	room = sdev->dead ||
+	       (sdev->reqq->num_free > 0 &&
+		(!req->two_way || sdev->num_two_way < sdev->max_two_way));
+	spin_unlock_irqrestore(&sdev->vq_lock, flags);
+	return room;
+}
+
+static int __vsysmem_req_submit(struct vsysmem_req *req, bool wait)
 {
 	struct vsysmem_device *sdev = req->sdev;
 	struct scatterlist out, in, *sgs[2] = { &out, &in };
@@ -105,6 +120,10 @@ int vsysmem_req_submit(struct vsysmem_req *req)
 		spin_lock_irqsave(&sdev->vq_lock, flags);
 		if (sdev->dead) {
 			err = -ENODEV;
+		} else if (req->two_way &&
+			   sdev->num_two_way >= sdev->max_two_way) {
+			/* Keep room for CLOSE: it is what frees held calls. */
+			err = -ENOSPC;
 		} else {
 			err = virtqueue_add_sgs(sdev->reqq, sgs, 1, 1, req,
 						GFP_ATOMIC);
@@ -112,21 +131,48 @@ int vsysmem_req_submit(struct vsysmem_req *req)
 				notify = virtqueue_kick_prepare(sdev->reqq);
 				atomic_inc(&sdev->num_pending);
 				atomic64_inc(&sdev->num_requests);
+				sdev->num_two_way += req->two_way;
 			}
 		}
 		spin_unlock_irqrestore(&sdev->vq_lock, flags);
-		if (err != -ENOSPC)
+		if (err != -ENOSPC || !wait)
 			break;
-		/* Every descriptor is taken by held two-way calls. */
 		err = wait_event_interruptible(sdev->reqq_space,
-					       READ_ONCE(sdev->dead) ||
-					       sdev->reqq->num_free > 0);
+					       vsysmem_reqq_has_room(sdev, req));
 		if (err)
 			return -EINTR;
 	}
 	if (notify)
 		virtqueue_notify(sdev->reqq);
 	return err;
+}
+
+int vsysmem_req_submit(struct vsysmem_req *req)
+{
+	return __vsysmem_req_submit(req, true);
+}
+
+/* Send the CLOSEs that found the ring full, oldest first. */
+static void vsysmem_flush_closes(struct vsysmem_device *sdev)
+{
+	struct vsysmem_req *req;
+
+	for (;;) {
+		spin_lock(&sdev->close_lock);
+		req = list_first_entry_or_null(&sdev->deferred_closes,
+					       struct vsysmem_req, node);
+		if (req)
+			list_del(&req->node);
+		spin_unlock(&sdev->close_lock);
+		if (!req)
+			return;
+		if (__vsysmem_req_submit(req, false) == -ENOSPC) {
+			spin_lock(&sdev->close_lock);
+			list_add(&req->node, &sdev->deferred_closes);
+			spin_unlock(&sdev->close_lock);
+			return;
+		}
+	}
 }
 
 /*
@@ -178,7 +224,18 @@ int vsysmem_send_close(struct vsysmem_device *sdev, u32 id)
 	hdr->op = VIRTIO_SYSMEM_OP_CLOSE;
 	hdr->object_id = id;
 	req->fire_and_forget = true;
-	err = vsysmem_req_submit(req);
+	/*
+	 * A CLOSE is how sysmem learns a participant left: never drop it,
+	 * not even for a dying task whose wait would be cut short.  If the
+	 * ring is full it goes out as soon as a completion frees a slot.
+	 */
+	err = __vsysmem_req_submit(req, false);
+	if (err == -ENOSPC) {
+		spin_lock(&sdev->close_lock);
+		list_add_tail(&req->node, &sdev->deferred_closes);
+		spin_unlock(&sdev->close_lock);
+		return 0;
+	}
 	if (err) {
 		dev_dbg(&sdev->vdev->dev, "CLOSE %#x not sent: %d\n", id, err);
 		vsysmem_req_free(req);
@@ -254,9 +311,13 @@ static void vsysmem_drain_reqq(struct vsysmem_device *sdev)
 			break;
 		req->used_len = min_t(u32, len, req->in_len);
 		atomic_dec(&sdev->num_pending);
+		spin_lock_irqsave(&sdev->vq_lock, flags);
+		sdev->num_two_way -= req->two_way;
+		spin_unlock_irqrestore(&sdev->vq_lock, flags);
 		wake_up(&sdev->reqq_space);
 		vsysmem_req_done(req);
 	}
+	vsysmem_flush_closes(sdev);
 }
 
 static void vsysmem_req_work(struct work_struct *work)
@@ -428,6 +489,14 @@ static int vsysmem_find_vqs(struct vsysmem_device *sdev)
 		return err;
 	sdev->reqq = vqs[VIRTIO_SYSMEM_VQ_REQUEST];
 	sdev->evq = vqs[VIRTIO_SYSMEM_VQ_EVENT];
+	/*
+	 * The device may hold two-way calls for as long as it likes; if they
+	 * took every descriptor, the CLOSE that ends them could never be
+	 * sent.  Leave a quarter of the ring to other requests.
+	 */
+	sdev->max_two_way = virtqueue_get_vring_size(sdev->reqq) * 3 / 4;
+	if (!sdev->max_two_way)
+		sdev->max_two_way = 1;
 	return 0;
 }
 
@@ -509,6 +578,8 @@ static int vsysmem_probe(struct virtio_device *vdev)
 	sdev->vdev = vdev;
 	spin_lock_init(&sdev->vq_lock);
 	spin_lock_init(&sdev->pair_lock);
+	spin_lock_init(&sdev->close_lock);
+	INIT_LIST_HEAD(&sdev->deferred_closes);
 	init_waitqueue_head(&sdev->reqq_space);
 	INIT_WORK(&sdev->req_work, vsysmem_req_work);
 	INIT_WORK(&sdev->ev_work, vsysmem_ev_work);
@@ -545,8 +616,10 @@ static int vsysmem_probe(struct virtio_device *vdev)
 		goto err_idr;
 	sdev->misc_registered = true;
 
-	dev_info(&vdev->dev, "/dev/%s: region %#llx bytes at %pa%s\n",
+	dev_info(&vdev->dev,
+		 "/dev/%s: region %#llx bytes at %pa, %u-entry request ring%s\n",
 		 sdev->name, sdev->shm_len, &sdev->shm_addr,
+		 virtqueue_get_vring_size(sdev->reqq),
 		 sdev->features & VSYSMEM_FEATURE_V1 ? ", v1" : "");
 	return 0;
 
@@ -576,8 +649,8 @@ err_free:
 static void vsysmem_remove(struct virtio_device *vdev)
 {
 	struct vsysmem_device *sdev = vdev->priv;
+	struct vsysmem_req *req, *tmp;
 	struct vsysmem_object *obj;
-	struct vsysmem_req *req;
 	unsigned long flags, id;
 	void *buf;
 
@@ -604,6 +677,11 @@ static void vsysmem_remove(struct virtio_device *vdev)
 	while ((buf = virtqueue_detach_unused_buf(sdev->evq)))
 		kfree(buf);
 	vdev->config->del_vqs(vdev);
+	/* The reset dropped every object on the device anyway. */
+	list_for_each_entry_safe(req, tmp, &sdev->deferred_closes, node) {
+		list_del(&req->node);
+		vsysmem_req_free(req);
+	}
 
 	/*
 	 * Whatever the guest still holds is now peer-closed.  Registered

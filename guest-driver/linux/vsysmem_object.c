@@ -570,6 +570,24 @@ static void vsysmem_move_handles(struct vsysmem_device *sdev,
 	}
 }
 
+/*
+ * The message carrying these handles never reached the device: close on
+ * the device the ones it already knew (client ends, its own event pairs),
+ * so that no participant waits for a handle nobody holds.
+ */
+static void vsysmem_unsent_handles(struct vsysmem_device *sdev,
+				   const struct virtio_sysmem_handle *wh,
+				   u32 num_handles)
+{
+	u32 i;
+
+	for (i = 0; i < num_handles; i++)
+		if (wh[i].type == VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT ||
+		    (wh[i].type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR &&
+		     (wh[i].id & VIRTIO_SYSMEM_ID_DEVICE_BIT)))
+			vsysmem_send_close(sdev, wh[i].id);
+}
+
 /**
  * vsysmem_msg_send() - send a FIDL message on a channel
  * @chan: channel client end (the caller holds a reference)
@@ -654,6 +672,8 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 
 	err = vsysmem_req_submit(req);
 	if (err) {
+		vsysmem_unsent_handles(sdev, (void *)(hdr + 1) + num_bytes,
+				       num_handles);
 		vsysmem_req_free(req);
 		goto out_orphans;
 	}

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -474,6 +475,97 @@ static void test_lifetime_tracking(int alloc)
     free(info);
 }
 
+/*
+ * Two-way calls the device holds (WaitForAllBuffersAllocated before any
+ * constraints) must never take the whole request ring: a process that
+ * piles up more of them than fit blocks, others keep working, and killing
+ * it still gets its CLOSEs through, which completes every held call.
+ */
+static void test_held_calls(void)
+{
+    struct vsysmem_info info, base;
+    int sv[2], ret, pending = 0, other;
+    pid_t pid;
+    char c;
+
+    vsm_info(dev, &base);
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    pid = fork();
+    if (pid == 0) {
+        sysmem2_buffer_collection_constraints_t *cc = vsm2_constraints_new();
+        int a = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+
+        struct rlimit rl = { 8192, 8192 };
+
+        close(sv[0]);
+        setrlimit(RLIMIT_NOFILE, &rl);
+        vsm2_constraints_cpu(cc, 1, 4096, true);
+        for (uint32_t i = 0; i < base.max_calls + 100; i++) {
+            /* The second token is never bound: the Wait stays held. */
+            int token = vsm2_allocate_shared_collection(a);
+            int dup = token < 0 ? token : vsm2_duplicate(token, 0xffffffffu);
+            int col = dup < 0 ? dup : vsm2_bind_shared_collection(a, token);
+            uint8_t msg[16];
+            fidl_message_header_t hdr;
+
+            if (col >= 0 && vsm2_set_constraints(col, cc)) {
+                col = -EIO;
+            }
+
+            fidl_header_init(&hdr, i + 1,
+                SYSMEM2_BUFFER_COLLECTION_WAIT_FOR_ALL_BUFFERS_ALLOCATED_ORDINAL,
+                true);
+            fidl_header_encode(&hdr, msg);
+            close(token);   /* moved into BindSharedCollection: dead */
+            ret = col < 0 ? col : vsm_write(col, msg, sizeof(msg), NULL, 0);
+            if (ret) {
+                tap_diag("held call %u: %s", i, vsm_strerror(ret));
+                _exit(1);
+            }
+            if (i == 10) {
+                ret = write(sv[1], "s", 1);
+            }
+        }
+        _exit(2);   /* never: the driver stops it at max_calls */
+    }
+    close(sv[1]);
+    ret = read(sv[0], &c, 1);
+    for (int i = 0; i < 6000; i++) {
+        vsm_info(dev, &info);
+        pending = (int)info.num_pending;
+        if (pending >= (int)base.max_calls) {
+            break;
+        }
+        usleep(10000);
+    }
+    usleep(300000);
+    vsm_info(dev, &info);
+    tap_ok(info.num_pending == base.max_calls && base.max_calls > 0,
+           "a process piles up %u held calls and waits at the driver's "
+           "limit (%u)", info.num_pending, base.max_calls);
+    other = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+    ret = other < 0 ? other :
+          vsm2_set_debug_client_info(other, false, "still-works", 1);
+    tap_ok(ret == 0, "others still connect and send meanwhile (%s)",
+           vsm_strerror(ret));
+    if (other >= 0) {
+        close(other);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    for (int i = 0; i < 500; i++) {
+        vsm_info(dev, &info);
+        if (info.num_pending == 0 && info.num_channels == base.num_channels) {
+            break;
+        }
+        usleep(10000);
+    }
+    tap_ok(info.num_pending == 0 && info.num_channels == base.num_channels,
+           "killing it gets every CLOSE through and ends every held call "
+           "(%u pending, %u channels)", info.num_pending, info.num_channels);
+    close(sv[0]);
+}
+
 /* A v1 client joins a collection that a v2 client created. */
 static void test_v1_mix(int alloc)
 {
@@ -598,6 +690,7 @@ int main(void)
     test_v1_mix(alloc);
     test_secure(alloc);
     test_lifetime_tracking(alloc);
+    test_held_calls();
     test_latency(alloc);
     close(alloc);
     tap_ok(wait_counts(&base), "no channels, buffers or event pairs left");

@@ -62,7 +62,8 @@
  * @num_buffers: out: live buffer handles held in the guest.
  * @num_eventpairs: out: live event pair ends held in the guest.
  * @num_pending: out: requests the device has not completed yet.
- * @reserved: must be 0.
+ * @max_calls: out: most two-way calls the device may hold at once; more
+ *	wait in the driver, so that a CLOSE always finds room on the ring.
  * @requests: out: requests sent since the driver bound the device.
  * @events: out: events received since the driver bound the device.
  */
@@ -77,7 +78,7 @@ struct vsysmem_info {
 	__u32 num_buffers;
 	__u32 num_eventpairs;
 	__u32 num_pending;
-	__u32 reserved;
+	__u32 max_calls;
 	__u64 requests;
 	__u64 events;
 };
