@@ -171,6 +171,10 @@ static void attach_token(SysmemCore *core, SysmemNode *node, uint32_t mask,
                                        "collection");
         return;
     }
+    if (!sysmem_node_room(node, 1)) {
+        sysmem_node_protocol_violation(core, node, "node tree too large");
+        return;
+    }
     id = sysmem_take_server_end(core, handles, consumed, req);
     if (!id) {
         sysmem_node_protocol_violation(core, node, "AttachToken without a "

@@ -20,6 +20,13 @@ typedef struct SysmemLogicalCollection SysmemLogicalCollection;
 typedef struct SysmemBuffer SysmemBuffer;
 typedef struct SysmemBufferSet SysmemBufferSet;
 
+/*
+ * Guest-controlled tree growth is bounded: every state change walks the
+ * tree, so an unbounded tree would let one guest stall the device.
+ */
+#define SYSMEM_MAX_TREE_DEPTH 64
+#define SYSMEM_MAX_NODES 1024           /* per collection */
+
 typedef enum SysmemObjectKind {
     OBJ_ALLOCATOR,      /* an Allocator channel (server end) */
     OBJ_NODE,           /* a token / collection / group channel */
@@ -78,6 +85,7 @@ struct SysmemNode {
     SysmemNode *parent;
     GPtrArray *children;        /* SysmemNode*, creation order */
     SysmemNodeKind kind;
+    unsigned depth;             /* root = 0 */
     SysmemObject *chan;         /* NULL once Released and closed */
     uint64_t koid;              /* unique, for node references */
     uint32_t rights_mask;       /* attenuation of buffer rights */
@@ -135,6 +143,7 @@ struct SysmemLogicalCollection {
     SysmemBufferSet *set;
     GPtrArray *pending_trackers; /* lifetime trackers before allocation */
     int64_t created_us;         /* g_get_monotonic_time() at creation */
+    uint32_t node_count;
 };
 
 typedef struct SysmemHeap {
@@ -234,7 +243,9 @@ bool sysmem_group_dispatch(SysmemCore *core, SysmemNode *node,
                            const sysmem_method_t *m, const SysmemPending *p,
                            void *req, const SysmemHandle *handles,
                            bool *consumed);
-/* Create a child token served on new channel id (false: bad id) */
+/* Can @parent get @n more children without exceeding the limits? */
+bool sysmem_node_room(const SysmemNode *parent, uint32_t n);
+/* Create a child token served on new channel id */
 SysmemNode *sysmem_node_new_child(SysmemCore *core, SysmemNode *parent,
                                   SysmemNodeKind kind, uint32_t chan_id,
                                   uint32_t mask, bool v1);

@@ -20,6 +20,10 @@ static void create_child(SysmemCore *core, SysmemNode *group, bool has_req,
                                        "AllChildrenPresent");
         return;
     }
+    if (!sysmem_node_room(group, 1)) {
+        sysmem_node_protocol_violation(core, group, "node tree too large");
+        return;
+    }
     if (has_mask && !mask) {
         sysmem_node_protocol_violation(core, group, "CreateChild with "
                                        "rights mask 0");

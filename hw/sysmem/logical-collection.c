@@ -38,8 +38,10 @@ SysmemNode *sysmem_node_new(SysmemLogicalCollection *lc, SysmemNode *parent,
     n->node_trackers = g_ptr_array_new();
     n->rights_mask = 0xffffffffu;
     g_queue_init(&n->waits);
+    lc->node_count++;
     if (parent) {
         n->parent = parent;
+        n->depth = parent->depth + 1;
         g_ptr_array_add(parent->children, n);
         n->rights_mask = parent->rights_mask;
         n->debug_name = g_strdup(parent->debug_name);
@@ -66,6 +68,12 @@ const char *sysmem_node_name(const SysmemNode *node)
     static const char *const kinds[] = { "token", "collection", "group" };
 
     return node->debug_name ? node->debug_name : kinds[node->kind];
+}
+
+bool sysmem_node_room(const SysmemNode *parent, uint32_t n)
+{
+    return parent->depth + 1 < SYSMEM_MAX_TREE_DEPTH &&
+           parent->lc->node_count + n <= SYSMEM_MAX_NODES;
 }
 
 uint32_t sysmem_node_count(const SysmemNode *n)
@@ -162,6 +170,7 @@ static void node_free(SysmemCore *core, SysmemNode *n)
     }
     g_ptr_array_free(n->node_trackers, true);
     g_hash_table_remove(core->nodes_by_koid, &n->koid);
+    n->lc->node_count--;
     g_ptr_array_free(n->children, true);
     g_free(n->constraints);
     g_free(n->constraints_why);

@@ -21,6 +21,10 @@ void sysmem_create_tokens_sync(SysmemCore *core, SysmemNode *parent,
             return;
         }
     }
+    if (!sysmem_node_room(parent, count)) {
+        sysmem_node_protocol_violation(core, parent, "node tree too large");
+        return;
+    }
     for (i = 0; i < count; i++) {
         uint32_t id = sysmem_new_device_id(core);
 
@@ -59,8 +63,13 @@ static void duplicate(SysmemCore *core, SysmemNode *node, uint32_t mask,
                       fidl_handle_t req, const SysmemHandle *handles,
                       bool *consumed, bool v1)
 {
-    uint32_t id = sysmem_take_server_end(core, handles, consumed, req);
+    uint32_t id;
 
+    if (!sysmem_node_room(node, 1)) {
+        sysmem_node_protocol_violation(core, node, "node tree too large");
+        return;
+    }
+    id = sysmem_take_server_end(core, handles, consumed, req);
     if (!id) {
         sysmem_node_protocol_violation(core, node, "Duplicate without a "
                                        "usable token_request");
@@ -74,8 +83,13 @@ static void duplicate(SysmemCore *core, SysmemNode *node, uint32_t mask,
 static void create_group(SysmemCore *core, SysmemNode *node, fidl_handle_t req,
                          const SysmemHandle *handles, bool *consumed, bool v1)
 {
-    uint32_t id = sysmem_take_server_end(core, handles, consumed, req);
+    uint32_t id;
 
+    if (!sysmem_node_room(node, 1)) {
+        sysmem_node_protocol_violation(core, node, "node tree too large");
+        return;
+    }
+    id = sysmem_take_server_end(core, handles, consumed, req);
     if (!id) {
         sysmem_node_protocol_violation(core, node, "CreateBufferCollection"
                                        "TokenGroup without group_request");

@@ -1214,6 +1214,35 @@ static void test_all_released(void)
     vs_host_free(h);
 }
 
+/* The node tree is bounded in depth and size. */
+static void test_tree_limits(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t t = root, i, last = 0;
+
+    for (i = 1; i < 64; i++) {
+        last = t;
+        t = vs_duplicate(h, t, FIDL_RIGHT_SAME_RIGHTS, false);
+    }
+    /* depth 63 reached: one more level is refused and fails the tree */
+    g_assert_false(vs_closed(h, t, NULL));
+    vs_duplicate(h, t, FIDL_RIGHT_SAME_RIGHTS, false);
+    g_assert_true(vs_closed(h, t, NULL));
+    g_assert_true(vs_closed(h, root, NULL));
+    g_assert_true(vs_closed(h, last, NULL));
+
+    root = vs_allocate_shared(h, alloc, false);
+    for (i = 1; i < 1024; i++) {
+        vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    }
+    g_assert_false(vs_closed(h, root, NULL));
+    vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    g_assert_true(vs_closed(h, root, NULL));
+    vs_host_free(h);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1259,5 +1288,6 @@ int main(int argc, char **argv)
     g_test_add_func("/core/out-of-order-replies", test_out_of_order_replies);
     g_test_add_func("/core/reset", test_reset);
     g_test_add_func("/core/all-released", test_all_released);
+    g_test_add_func("/core/tree-limits", test_tree_limits);
     return g_test_run();
 }
