@@ -566,6 +566,87 @@ static void test_held_calls(void)
     close(sv[0]);
 }
 
+/*
+ * Calls abandoned while the device holds them: one by a timeout, one by a
+ * process killed inside the call.  Their replies (with buffer handles)
+ * arrive later and must be discarded, the buffers closed on the device.
+ */
+static void test_abandoned_calls(int alloc)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
+    struct vsysmem_info base, now;
+    uint8_t msg[16], rep[256];
+    struct vsysmem_handle h[8];
+    uint32_t n = sizeof(rep), nh = 8;
+    fidl_message_header_t hdr;
+    int token, dup, col, col2, ret, status;
+    pid_t pid;
+
+    vsm_info(dev, &base);
+    vsm2_constraints_cpu(c, 1, 4096, true);
+    token = vsm2_allocate_shared_collection(alloc);
+    dup = vsm2_duplicate(token, 0xffffffffu);
+    col = vsm2_bind_shared_collection(alloc, token);
+    ret = vsm2_set_constraints(col, c);
+    fidl_header_init(&hdr, 0,
+                     SYSMEM2_BUFFER_COLLECTION_WAIT_FOR_ALL_BUFFERS_ALLOCATED_ORDINAL,
+                     true);
+    fidl_header_encode(&hdr, msg);
+    ret = ret ? ret : vsm_call(col, msg, sizeof(msg), NULL, 0, rep, &n, h, &nh,
+                               100 * 1000 * 1000, NULL);
+    tap_ok(ret == -ETIMEDOUT, "a held CALL gives up after its timeout (%s)",
+           vsm_strerror(ret));
+    /* Now let it allocate: the abandoned reply brings buffers nobody takes. */
+    col2 = vsm2_bind_shared_collection(alloc, dup);
+    ret = vsm2_set_constraints(col2, c);
+    ret = ret ? ret : vsm2_wait_for_all_buffers_allocated(col2, info, 0);
+    tap_ok(ret == 0, "the other participant still gets its buffers (%s)",
+           vsm_strerror(ret));
+    vsm2_info_close_handles(info);
+    vsm2_release(col2);
+    vsm2_release(col);
+    close(col2);
+    close(col);
+
+    token = vsm2_allocate_shared_collection(alloc);
+    dup = vsm2_duplicate(token, 0xffffffffu);
+    pid = fork();
+    if (pid == 0) {
+        int a = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+        int cc = vsm2_bind_shared_collection(a, dup);
+
+        vsm2_set_constraints(cc, c);
+        vsm2_wait_for_all_buffers_allocated(cc, info, 0);  /* held */
+        _exit(3);
+    }
+    close(dup);
+    usleep(300000);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    col = vsm2_bind_shared_collection(alloc, token);
+    ret = vsm2_set_constraints(col, c);
+    ret = ret ? ret : vsm2_wait_for_all_buffers_allocated(col, info, 0);
+    tap_ok(WIFSIGNALED(status) && ret != 0,
+           "a process killed inside a held CALL fails the collection (%s)",
+           vsm_strerror(ret));
+    close(col);
+    for (int i = 0; i < 300; i++) {
+        vsm_info(dev, &now);
+        if (!now.num_pending && now.num_buffers == base.num_buffers &&
+            now.num_channels == base.num_channels) {
+            break;
+        }
+        usleep(10000);
+    }
+    tap_ok(!now.num_pending && now.num_buffers == base.num_buffers &&
+           now.num_channels == base.num_channels,
+           "abandoned calls leave nothing behind (%u pending, %u buffers)",
+           now.num_pending, now.num_buffers);
+    free(c);
+    free(info);
+}
+
 /* A v1 client joins a collection that a v2 client created. */
 static void test_v1_mix(int alloc)
 {
@@ -691,6 +772,7 @@ int main(void)
     test_secure(alloc);
     test_lifetime_tracking(alloc);
     test_held_calls();
+    test_abandoned_calls(alloc);
     test_latency(alloc);
     close(alloc);
     tap_ok(wait_counts(&base), "no channels, buffers or event pairs left");
