@@ -13,6 +13,7 @@
  * project's shared codec, compiled into this module.
  */
 #include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/iosys-map.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -31,6 +32,8 @@ struct vsysmem_example_join {
 	__u64 size_bytes;	/* out: per buffer */
 	__u32 bytes_per_row;	/* out: the negotiated NV12 row stride */
 	__u32 first_word;	/* out: first 4 bytes of buffer 0 */
+	__u64 dma_address;	/* out: buffer 0 mapped for this "device" */
+	__u64 dma_length;	/* out: and its length */
 };
 
 #define VSYSMEM_EXAMPLE_IOC_JOIN _IOWR(0xC7, 0x40, struct vsysmem_example_join)
@@ -50,6 +53,7 @@ struct vsysmem_example {
 };
 
 static struct vsysmem_example ex;
+static u64 ex_dma_mask = DMA_BIT_MASK(64);
 
 /* Scratch for one message each way, and the handles as objects. */
 struct ex_msg {
@@ -321,6 +325,32 @@ static int ex_read_first_word(u32 *word)
 	return err;
 }
 
+static struct miscdevice ex_misc;
+
+/*
+ * Import buffer 0 the way a DMA-capable driver would: attach its device
+ * and map it.  The example's misc device stands in for real hardware.
+ */
+static int ex_import(struct vsysmem_example_join *j)
+{
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+
+	attach = dma_buf_attach(ex.bufs[0], ex_misc.this_device);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(ex.bufs[0], attach);
+		return PTR_ERR(sgt);
+	}
+	j->dma_address = sg_dma_address(sgt->sgl);
+	j->dma_length = sg_dma_len(sgt->sgl);
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(ex.bufs[0], attach);
+	return 0;
+}
+
 static long ex_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vsysmem_example_join j;
@@ -344,6 +374,8 @@ static long ex_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		j.size_bytes = ex.size_bytes;
 		j.bytes_per_row = ex.bytes_per_row;
 		err = ex_read_first_word(&j.first_word);
+		if (!err)
+			err = ex_import(&j);
 	}
 	mutex_unlock(&ex.lock);
 	if (!err && copy_to_user((void __user *)arg, &j, sizeof(j)))
@@ -372,9 +404,14 @@ static int __init ex_init(void)
 	if (!ex.sdev)
 		return -ENODEV;
 	err = misc_register(&ex_misc);
-	if (err)
+	if (err) {
 		vsysmem_device_put(ex.sdev);
-	return err;
+		return err;
+	}
+	/* A pretend DMA engine that can reach all of memory. */
+	ex_misc.this_device->dma_mask = &ex_dma_mask;
+	ex_misc.this_device->coherent_dma_mask = DMA_BIT_MASK(64);
+	return 0;
 }
 
 static void __exit ex_exit(void)

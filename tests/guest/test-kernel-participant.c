@@ -23,6 +23,8 @@ struct vsysmem_example_join {
     __u64 size_bytes;
     __u32 bytes_per_row;
     __u32 first_word;
+    __u64 dma_address;
+    __u64 dma_length;
 };
 
 #define VSYSMEM_EXAMPLE_IOC_JOIN _IOWR(0xC7, 0x40, struct vsysmem_example_join)
@@ -93,6 +95,12 @@ int main(void)
     tap_ok(ret == 0 && j.first_word == 0xc0ffee42u,
            "the driver reads what user space wrote (%#x, %u buffers of %llu)",
            j.first_word, j.buffer_count, (unsigned long long)j.size_bytes);
+
+    tap_ok(ret == 0 && j.dma_address && !(j.dma_address & 4095) &&
+           j.dma_length >= 4096,
+           "the driver maps buffer 0 for DMA through the dma-buf "
+           "(map_dma_buf: %#llx + %llu)", (unsigned long long)j.dma_address,
+           (unsigned long long)j.dma_length);
 
     ioctl(ex, VSYSMEM_EXAMPLE_IOC_LEAVE);
     if (p) {
