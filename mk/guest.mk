@@ -154,4 +154,14 @@ run-guest-demo: guest
 	$(srcdir)/scripts/run-guest.sh -q $(GUEST_QEMU) -k $(GUEST_KERNEL) \
 		-i $(GUEST_INITRAMFS) -c "vsysmemctl info && VSYSMEM_HOST_VIEW=1 vsysmemctl demo"
 
-.PHONY: guest guest-module guest-lib guest-check run-guest-demo
+# Guest numbers: negotiation latency and mapped write bandwidth against a
+# memfd, in a booted guest; a JSON record under $(BUILD)/bench/.
+bench-guest: guest
+	@mkdir -p $(BUILD)/bench
+	$(srcdir)/scripts/run-guest.sh -q $(GUEST_QEMU) -k $(GUEST_KERNEL) \
+		-i $(GUEST_INITRAMFS) -M 256M \
+		-c "vsysmemctl bench --size 16M --rounds 200" | tee $(BUILD)/bench/guest.log
+	sed -n 's/^bench-json: //p' $(BUILD)/bench/guest.log > \
+		$(BUILD)/bench/guest-$(shell date +%Y%m%dT%H%M%S).json
+
+.PHONY: guest guest-module guest-lib guest-check run-guest-demo bench-guest

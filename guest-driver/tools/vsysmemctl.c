@@ -548,16 +548,23 @@ static int cmd_demo(void)
 
 /* ---- bench: negotiation latency and mapped write bandwidth ------------- */
 
+/* Best of five runs: TCG on a busy host is noisy. */
 static double write_mbps(uint8_t *p, size_t size, int reps)
 {
-    uint64_t t0;
+    double best = 0;
 
     memset(p, 1, size);             /* fault everything in first */
-    t0 = now_ns();
-    for (int r = 0; r < reps; r++) {
-        memset(p, r, size);
+    for (int run = 0; run < 5; run++) {
+        uint64_t t0 = now_ns();
+        double mbps;
+
+        for (int r = 0; r < reps; r++) {
+            memset(p, r + run, size);
+        }
+        mbps = (double)size * reps / ((now_ns() - t0) / 1e9) / (1 << 20);
+        best = mbps > best ? mbps : best;
     }
-    return (double)size * reps / ((now_ns() - t0) / 1e9) / (1 << 20);
+    return best;
 }
 
 static int cmd_bench(uint64_t size, unsigned int rounds)
@@ -613,7 +620,7 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
     if (!p) {
         return fail("bench: mmap", -errno);
     }
-    buf_mbps = write_mbps(p, size, 8);
+    buf_mbps = write_mbps(p, size, 4);
     vsm_unmap(p, size);
 
     mfd = memfd_create("bench", 0);
@@ -624,7 +631,7 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
     if (p == MAP_FAILED) {
         return fail("bench: mmap memfd", -errno);
     }
-    memfd_mbps = write_mbps(p, size, 8);
+    memfd_mbps = write_mbps(p, size, 4);
     munmap(p, size);
     close(mfd);
     vsm_buffer_info(dev, (int)info->buffers[0].vmo, &bi);
@@ -632,6 +639,13 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
            "%.0f MiB/s (%s), memfd %.0f MiB/s (ratio %.2f)\n", size >> 20,
            buf_mbps, bi.flags & VSYSMEM_BUFFER_CPU_CACHED ? "cached" :
            "write-combined", memfd_mbps, buf_mbps / memfd_mbps);
+    /* One machine-readable line for make bench-guest. */
+    printf("bench-json: {\"negotiations\": %u, \"negotiation_median_ms\": %.4f, "
+           "\"negotiation_p90_ms\": %.4f, \"map_bytes\": %" PRIu64 ", "
+           "\"buffer_write_mib_s\": %.1f, \"memfd_write_mib_s\": %.1f, "
+           "\"buffer_cached\": %s}\n", rounds, lat[rounds / 2] / 1e6,
+           lat[rounds * 9 / 10] / 1e6, size, buf_mbps, memfd_mbps,
+           bi.flags & VSYSMEM_BUFFER_CPU_CACHED ? "true" : "false");
     vsm2_release(col);
     vsm2_info_close_handles(info);
     return fails ? 1 : 0;
