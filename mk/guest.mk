@@ -120,8 +120,17 @@ $(GUEST_CTL): $(GSRC)/tools/vsysmemctl.c $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
 
 GUEST_TEST_C := $(patsubst $(srcdir)/tests/guest/%.c,%,$(wildcard $(srcdir)/tests/guest/test-*.c))
 GUEST_TEST_SH := $(patsubst $(srcdir)/tests/guest/%.sh,%,$(wildcard $(srcdir)/tests/guest/test-*.sh))
-GUEST_TEST_NAMES := $(GUEST_TEST_C) $(GUEST_TEST_SH)
+# The transport test again as a 32-bit program: the compat ioctl path.
+GUEST_M32 := $(shell echo 'int main(void){return 0;}' | \
+	$(CC) -m32 -static -x c -o /dev/null - 2>/dev/null && echo yes)
+GUEST_TEST_32 := $(if $(GUEST_M32),test-transport32)
+GUEST_TEST_NAMES := $(GUEST_TEST_C) $(GUEST_TEST_SH) $(GUEST_TEST_32)
 GUEST_TEST_BINS := $(addprefix $(GB)/tests/,$(GUEST_TEST_NAMES))
+
+$(GB)/tests/test-transport32: $(srcdir)/tests/guest/test-transport.c \
+		$(srcdir)/tests/guest/tap.h $(GUEST_LIB_SRCS) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -m32 $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_SRCS)
 
 $(addprefix $(GB)/tests/,$(GUEST_TEST_SH)): $(GB)/tests/%: $(srcdir)/tests/guest/%.sh
 	@mkdir -p $(@D)
