@@ -128,7 +128,8 @@ static void wait_allocated(SysmemCore *core, SysmemNode *node,
         sysmem_collection_deliver(core, node, p);
         return;
     }
-    q = g_memdup2(p, sizeof(*p));
+    q = g_new(SysmemPending, 1);
+    *q = *p;
     g_queue_push_tail(&node->waits, q);
     sysmem_reply_queued(core, p);
 }
