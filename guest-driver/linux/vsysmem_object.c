@@ -562,6 +562,8 @@ static void vsysmem_move_handles(struct vsysmem_device *sdev,
 		spin_lock(&obj->lock);
 		obj->owner = VSYSMEM_OWNER_MOVED;
 		spin_unlock(&obj->lock);
+		/* Readers and pollers of the now dead fd must not wait on. */
+		wake_up_interruptible_all(&obj->wq);
 		/* The device holds it now; its id no longer routes here. */
 		vsysmem_object_unregister(obj);
 		vsysmem_rxq_purge(obj);
@@ -716,6 +718,18 @@ err_handles:
 	return err;
 }
 
+static bool vsysmem_channel_readable(struct vsysmem_object *chan)
+{
+	bool ready;
+
+	spin_lock(&chan->lock);
+	ready = !list_empty(&chan->rxq) || chan->peer_closed ||
+		chan->owner == VSYSMEM_OWNER_MOVED ||
+		chan->owner == VSYSMEM_OWNER_CLOSED;
+	spin_unlock(&chan->lock);
+	return ready;
+}
+
 /*
  * Take the next message off a channel, if it fits.  With -EMSGSIZE the
  * message stays queued and *need_* say what it needs.
@@ -761,8 +775,7 @@ struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
 		if (*err)
 			return NULL;
 		*err = wait_event_interruptible(chan->wq,
-						!list_empty(&chan->rxq) ||
-						READ_ONCE(chan->peer_closed));
+						vsysmem_channel_readable(chan));
 		if (*err)
 			return NULL;
 	}

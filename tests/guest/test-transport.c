@@ -236,6 +236,34 @@ static void test_bad_ioctls(int ch)
            "READ with a bad struct pointer: EFAULT");
 }
 
+/* A reader blocked on a channel whose handle another thread moves away. */
+static void test_move_wakes_reader(void)
+{
+    int x = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+    int y = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
+    uint8_t msg[16];
+    int status, ret;
+    pid_t pid;
+
+    pid = fork();
+    if (pid == 0) {
+        uint8_t buf[64];
+        struct vsysmem_handle h[1];
+        uint32_t n = sizeof(buf), nh = 1;
+
+        ret = vsm_read(x, buf, &n, h, &nh, false, NULL);
+        _exit(ret == -EBADFD ? 0 : 1);
+    }
+    usleep(200000);
+    fidl_hdr(msg, 0, SYSMEM2_NODE_RELEASE_ORDINAL);
+    ret = vsm_write(y, msg, sizeof(msg), &x, 1);
+    waitpid(pid, &status, 0);
+    tap_ok(ret == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+           "moving a channel's handle wakes its blocked reader (EBADFD)");
+    close(x);
+    close(y);
+}
+
 static void test_exit_closes(const struct vsysmem_info *base)
 {
     pid_t pid = fork();
@@ -291,6 +319,7 @@ int main(void)
     tap_ok(ret == 0 && info.events == base.events,
            "no unexpected events (%llu requests sent)",
            (unsigned long long)info.requests);
+    test_move_wakes_reader();
     close(ch);
     tap_ok(wait_counts(&base), "closing every fd leaves no handles behind");
     test_exit_closes(&base);
