@@ -336,9 +336,9 @@ sysmem2_error_t sysmem_constraints_sanitize(const SysmemConstraints *in,
     sysmem2_buffer_usage_t *u;
     sysmem2_buffer_memory_constraints_t *m;
     bool has_usage_bits;
-    uint32_t i, j, n = 0;
+    uint32_t i, j, n = 0, src_count;
     sysmem2_error_t err;
-    Ifc *flat;
+    Ifc *src;
 
     if (in) {
         *out = *in;
@@ -431,22 +431,25 @@ sysmem2_error_t sysmem_constraints_sanitize(const SysmemConstraints *in,
         out->has_image_format_constraints = true;
         out->image_format_constraints_count = 0;
     }
-    flat = g_new(Ifc, MAX_IFC);
-    for (i = 0; i < out->image_format_constraints_count; i++) {
-        const Ifc *src = &out->image_format_constraints[i];
+    src_count = out->image_format_constraints_count;
+    src = g_new(Ifc, MAX(src_count, 1));
+    memcpy(src, out->image_format_constraints, src_count * sizeof(Ifc));
+    err = 0;
+    for (i = 0; i < src_count && !err; i++) {
+        const Ifc *e = &src[i];
         sysmem2_pixel_format_and_modifier_t pairs[SYSMEM2_MAX_COUNT_PIXEL_FORMAT_AND_MODIFIERS + 1];
         uint32_t npairs = 0;
 
-        if (src->has_pixel_format_modifier && !src->has_pixel_format) {
-            g_free(flat);
-            return fail(why, "image_format_constraints[%u]: "
-                        "pixel_format_modifier without pixel_format", i);
+        if (e->has_pixel_format_modifier && !e->has_pixel_format) {
+            err = fail(why, "image_format_constraints[%u]: "
+                       "pixel_format_modifier without pixel_format", i);
+            break;
         }
-        if (src->has_pixel_format) {
-            pairs[npairs].pixel_format = src->pixel_format;
-            if (src->has_pixel_format_modifier) {
-                pairs[npairs].pixel_format_modifier = src->pixel_format_modifier;
-            } else if (src->pixel_format == IMAGES2_PIXEL_FORMAT_DO_NOT_CARE ||
+        if (e->has_pixel_format) {
+            pairs[npairs].pixel_format = e->pixel_format;
+            if (e->has_pixel_format_modifier) {
+                pairs[npairs].pixel_format_modifier = e->pixel_format_modifier;
+            } else if (e->pixel_format == IMAGES2_PIXEL_FORMAT_DO_NOT_CARE ||
                        u->none) {
                 pairs[npairs].pixel_format_modifier =
                     IMAGES2_FORMAT_MODIFIER_DO_NOT_CARE;
@@ -456,23 +459,23 @@ sysmem2_error_t sysmem_constraints_sanitize(const SysmemConstraints *in,
             }
             npairs++;
         }
-        for (j = 0; src->has_pixel_format_and_modifiers &&
-                    j < src->pixel_format_and_modifiers_count; j++) {
-            pairs[npairs++] = src->pixel_format_and_modifiers[j];
+        for (j = 0; e->has_pixel_format_and_modifiers &&
+                    j < e->pixel_format_and_modifiers_count; j++) {
+            pairs[npairs++] = e->pixel_format_and_modifiers[j];
         }
         if (!npairs) {
-            g_free(flat);
-            return fail(why, "image_format_constraints[%u]: no pixel format", i);
+            err = fail(why, "image_format_constraints[%u]: no pixel format", i);
+            break;
         }
-        for (j = 0; j < npairs; j++) {
+        for (j = 0; j < npairs && !err; j++) {
             Ifc *f;
 
             if (n == MAX_IFC) {
-                g_free(flat);
-                return fail(why, "more than %d pixel format entries", MAX_IFC);
+                err = fail(why, "more than %d pixel format entries", MAX_IFC);
+                break;
             }
-            f = &flat[n++];
-            *f = *src;
+            f = &out->image_format_constraints[n++];
+            *f = *e;
             f->has_pixel_format = true;
             f->pixel_format = pairs[j].pixel_format;
             f->has_pixel_format_modifier = true;
@@ -480,27 +483,25 @@ sysmem2_error_t sysmem_constraints_sanitize(const SysmemConstraints *in,
             f->has_pixel_format_and_modifiers = false;
             f->pixel_format_and_modifiers_count = 0;
             err = sanitize_ifc(f, why);
-            if (err) {
-                g_free(flat);
-                return err;
-            }
         }
+    }
+    g_free(src);
+    out->image_format_constraints_count = n;
+    if (err) {
+        return err;
     }
     for (i = 0; i < n; i++) {
+        const Ifc *a = &out->image_format_constraints[i];
+
         for (j = i + 1; j < n; j++) {
-            if (pair_matches(&flat[i], &flat[j])) {
-                err = fail(why, "two image format entries for %s/0x%"
-                           G_GINT64_MODIFIER "x",
-                           sysmem_pixel_format_name(flat[i].pixel_format) ?:
-                           "?", flat[i].pixel_format_modifier);
-                g_free(flat);
-                return err;
+            if (pair_matches(a, &out->image_format_constraints[j])) {
+                return fail(why, "two image format entries for %s/0x%"
+                            G_GINT64_MODIFIER "x",
+                            sysmem_pixel_format_name(a->pixel_format) ?: "?",
+                            a->pixel_format_modifier);
             }
         }
     }
-    memcpy(out->image_format_constraints, flat, n * sizeof(Ifc));
-    out->image_format_constraints_count = n;
-    g_free(flat);
     return 0;
 }
 
@@ -675,7 +676,8 @@ static sysmem2_error_t combine_images(SysmemConstraints *acc,
         acc->image_format_constraints_count = p->image_format_constraints_count;
         return 0;
     }
-    res = g_new(Ifc, MAX_IFC);
+    res = g_new(Ifc, MIN((uint64_t)acc->image_format_constraints_count *
+                         p->image_format_constraints_count, MAX_IFC));
     for (i = 0; i < acc->image_format_constraints_count; i++) {
         for (j = 0; j < p->image_format_constraints_count; j++) {
             const Ifc *a = &acc->image_format_constraints[i];
