@@ -36,7 +36,7 @@ ALL_TARGETS :=
 export CCACHE_BASEDIR := $(srcdir)
 
 .PHONY: all check check-unit check-qtest-san run clean distclean qemu qemu-san \
-	configure-if-needed bench bench-device
+	configure-if-needed bench bench-device soak
 
 all: qemu host
 
@@ -53,11 +53,16 @@ configure-if-needed: $(BUILD)/config-sysmem.mak
 # The project's qtests live in QEMU's qos-test; run only their paths.
 QOS_TEST := $(BUILD)/tests/qtest/qos-test
 QOS_PATHS := -r,/x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/virtio-sysmem-pci,-r,/x86_64/virtio-sysmem
-QTESTS := $(srcdir)/scripts/run-qtest.sh::$(BUILD)/qemu-system-x86_64,$(QOS_TEST),$(QOS_PATHS)
+QTESTS := $(srcdir)/scripts/run-qtest.sh::$(BUILD)/qemu-system-x86_64,$(QOS_TEST),$(QOS_PATHS) \
+	$(srcdir)/scripts/run-qtest.sh::$(BUILD)/qemu-system-x86_64,$(BUILD)/tests/qtest/virtio-sysmem-soak,$(SOAK_CHECK_N)
+# make check soaks briefly; make soak runs the long one.
+SOAK_CHECK_N ?= 300
+SOAK_N ?= 10000
 
 qemu: configure-if-needed
 	$(srcdir)/scripts/overlay.sh --refresh
-	ninja -C $(BUILD) qemu-system-x86_64 tests/qtest/qos-test
+	ninja -C $(BUILD) qemu-system-x86_64 tests/qtest/qos-test \
+		tests/qtest/virtio-sysmem-soak
 	$(MAKE) -C $(BUILD) pc-bios/optionrom/all
 	ln -sf $(abspath $(BUILD))/pc-bios/optionrom/*.bin \
 		$(BUILD)/qemu-bundle/usr/local/share/qemu-firmware/
@@ -71,6 +76,10 @@ bench-device: qemu
 	QTEST_QEMU_BINARY=$(abspath $(BUILD))/qemu-system-x86_64 \
 		$(BUILD)/tests/qtest/virtio-sysmem-bench 7 500 \
 		$(BUILD)/bench/device-roundtrip-$(BENCH_STAMP).json
+
+soak: qemu
+	$(srcdir)/scripts/run-qtest.sh $(BUILD)/qemu-system-x86_64 \
+		$(BUILD)/tests/qtest/virtio-sysmem-soak $(SOAK_N)
 
 bench: bench-device $(if $(wildcard $(srcdir)/bench/bench-core.c),bench-core)
 

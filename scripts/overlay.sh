@@ -64,7 +64,7 @@ for f in hw/virtio/virtio-sysmem.c hw/virtio/virtio-sysmem-pci.c \
          tests/qtest/libqos/virtio-sysmem.c tests/qtest/libqos/virtio-sysmem.h \
          tests/qtest/libqos/virtio-sysmem-fidl.c \
          tests/qtest/libqos/virtio-sysmem-fidl.h \
-         tests/qtest/virtio-sysmem-bench.c; do
+         tests/qtest/virtio-sysmem-bench.c tests/qtest/virtio-sysmem-soak.c; do
     [ -e "$srcdir/$f" ] && link "$f" "$f"
 done
 link include/sysmem include/sysmem

@@ -318,6 +318,7 @@ static void virtio_sysmem_core_close(void *opaque, uint32_t object_id,
     if (!g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(object_id))) {
         /* A channel: the guest gets the FIDL epitaph as its last message. */
         fidl_encode_epitaph(epitaph, bytes, sizeof(bytes), &n);
+        g_hash_table_add(s->peer_closed, GUINT_TO_POINTER(object_id));
     }
     virtio_sysmem_queue_event(s, VIRTIO_SYSMEM_EVENT_CLOSED, object_id,
                               epitaph, bytes, n, NULL, 0);
@@ -348,6 +349,7 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
     g_autofree uint8_t *bytes = NULL;
     g_autofree SysmemHandle *handles = NULL;
     bool two_way;
+    uint32_t cookie;
     int32_t rc;
     uint32_t i;
 
@@ -380,20 +382,31 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
     trace_virtio_sysmem_message(id, n >= 4 ? ldl_le_p(bytes) : 0,
                                 n >= FIDL_HEADER_SIZE ? ldq_le_p(bytes + 8) : 0,
                                 n, nh);
-    if (two_way) {
-        virtio_sysmem_hold(s, req);
-    }
-    rc = sysmem_core_message(s->core, id, bytes, n, handles, nh,
-                             two_way ? GUINT_TO_POINTER(req->cookie) : NULL);
-    if (two_way && (!req->held || rc == 0)) {
-        /* Completed from the reply callback, now or later. */
+    if (!two_way) {
+        rc = sysmem_core_message(s->core, id, bytes, n, handles, nh, NULL);
+        if (rc == VIRTIO_SYSMEM_S_NOT_FOUND &&
+            g_hash_table_contains(s->peer_closed, GUINT_TO_POINTER(id))) {
+            /* As zx_channel_write once the other end has closed. */
+            rc = VIRTIO_SYSMEM_S_PEER_CLOSED;
+        }
+        virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
         return;
     }
-    if (two_way) {
-        /* Rejected without an answer (e.g. no such channel). */
+
+    virtio_sysmem_hold(s, req);
+    cookie = req->cookie;
+    rc = sysmem_core_message(s->core, id, bytes, n, handles, nh,
+                             GUINT_TO_POINTER(cookie));
+    /*
+     * The reply callback may already have completed and freed req; only a
+     * call that is still held and was rejected without an answer (e.g. no
+     * such channel) is completed here.
+     */
+    if (rc != 0 && (req = g_hash_table_lookup(s->held_by_cookie,
+                                              GUINT_TO_POINTER(cookie)))) {
         virtio_sysmem_unhold(s, req);
+        virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
     }
-    virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
 }
 
 static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
@@ -452,7 +465,8 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
             status = VIRTIO_SYSMEM_S_INVALID_ARGS;
             break;
         }
-        if (!sysmem_core_buffer_release(s->core, id)) {
+        if (!sysmem_core_buffer_release(s->core, id) &&
+            !g_hash_table_remove(s->peer_closed, GUINT_TO_POINTER(id))) {
             sysmem_core_peer_closed(s->core, id);
         }
         status = VIRTIO_SYSMEM_S_OK;
@@ -525,6 +539,7 @@ static void virtio_sysmem_drop_all(VirtIOSysmem *s)
         g_free(g_queue_pop_head(s->pending_events));
     }
     g_hash_table_remove_all(s->eventpairs);
+    g_hash_table_remove_all(s->peer_closed);
     g_array_set_size(s->deferred_releases, 0);
     s->resetting = false;
 }
@@ -641,6 +656,7 @@ static void virtio_sysmem_realize(DeviceState *dev, Error **errp)
     s->held_by_cookie = g_hash_table_new(NULL, NULL);
     s->pending_events = g_queue_new();
     s->eventpairs = g_hash_table_new(NULL, NULL);
+    s->peer_closed = g_hash_table_new(NULL, NULL);
     s->deferred_releases = g_array_new(false, false, sizeof(SysmemHandle));
     s->release_bh = qemu_bh_new_guarded(virtio_sysmem_release_bh, s,
                                         &dev->mem_reentrancy_guard);
@@ -666,6 +682,7 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
     sysmem_core_free(s->core);
     g_queue_free_full(s->pending_events, g_free);
     g_hash_table_destroy(s->eventpairs);
+    g_hash_table_destroy(s->peer_closed);
     g_hash_table_destroy(s->held_by_cookie);
     g_array_free(s->deferred_releases, true);
     if (s->conf.memdev) {

@@ -65,6 +65,11 @@ struct VirtIOSysmem {
     /* Ids of event pair ends the device holds (their close has no epitaph). */
     GHashTable *eventpairs;
     /*
+     * Channels the device closed whose client end the guest still holds
+     * (until its CLOSE): writes to them fail with PEER_CLOSED, as in Zircon.
+     */
+    GHashTable *peer_closed;
+    /*
      * Work the core must not be re-entered for from its own callbacks:
      * handles of replies the guest had no room for, channels whose events
      * overflowed.  Done by release_bh.

@@ -209,13 +209,15 @@ uint32_t qsysmem_allocate_non_shared(QTestState *qts, QVirtioSysmem *s,
     return le32_to_cpu(h.id);
 }
 
-void qsysmem_set_constraints(QTestState *qts, QVirtioSysmem *s, uint32_t coll,
-                             uint32_t count,
-                            uint64_t min_size)
+int32_t qsysmem_try_set_constraints(QTestState *qts, QVirtioSysmem *s,
+                                    uint32_t coll, uint32_t count,
+                                    uint64_t min_size)
 {
     g_autofree sysmem2_buffer_collection_set_constraints_request_t *r =
         g_new0(sysmem2_buffer_collection_set_constraints_request_t, 1);
+    g_autofree QVirtioSysmemReply *reply = g_new0(QVirtioSysmemReply, 1);
     sysmem2_buffer_collection_constraints_t *c = &r->constraints;
+    QVirtioSysmemCall call;
 
     r->has_constraints = true;
     c->has_usage = true;
@@ -227,9 +229,18 @@ void qsysmem_set_constraints(QTestState *qts, QVirtioSysmem *s, uint32_t coll,
     c->has_buffer_memory_constraints = true;
     c->buffer_memory_constraints.has_min_size_bytes = true;
     c->buffer_memory_constraints.min_size_bytes = min_size;
-    qvirtio_sysmem_fidl_send(qts, s, coll,
-                             SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS, r,
-              NULL, 0);
+    call = qvirtio_sysmem_fidl_submit(
+        qts, s, coll, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS, r,
+        NULL, 0);
+    return qvirtio_sysmem_fidl_wait(qts, s, &call, reply);
+}
+
+void qsysmem_set_constraints(QTestState *qts, QVirtioSysmem *s, uint32_t coll,
+                             uint32_t count, uint64_t min_size)
+{
+    g_assert_cmpint(qsysmem_try_set_constraints(qts, s, coll, count,
+                                                min_size), ==,
+                    VIRTIO_SYSMEM_S_OK);
 }
 
 QVirtioSysmemCall qsysmem_wait_allocated(QTestState *qts, QVirtioSysmem *s,

@@ -65,7 +65,13 @@ uint32_t qsysmem_duplicate(QTestState *qts, QVirtioSysmem *s, uint32_t token);
 void qsysmem_node_sync(QTestState *qts, QVirtioSysmem *s, uint32_t node);
 uint32_t qsysmem_bind_token(QTestState *qts, QVirtioSysmem *s, uint32_t alloc,
                             uint32_t token);
-/* CPU read/write usage, @count buffers for camping, @min_size bytes each. */
+/*
+ * CPU read/write usage, @count buffers for camping, @min_size bytes each.
+ * The try_ form returns the status (PEER_CLOSED once the collection failed).
+ */
+int32_t qsysmem_try_set_constraints(QTestState *qts, QVirtioSysmem *s,
+                                    uint32_t coll, uint32_t count,
+                                    uint64_t min_size);
 void qsysmem_set_constraints(QTestState *qts, QVirtioSysmem *s, uint32_t coll,
                              uint32_t count, uint64_t min_size);
 QVirtioSysmemCall qsysmem_wait_allocated(QTestState *qts, QVirtioSysmem *s,
