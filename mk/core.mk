@@ -11,7 +11,8 @@
 
 CORE_SRCS := $(addprefix $(srcdir)/hw/sysmem/, \
 	region.c image-format.c constraints.c core.c allocator.c node.c \
-	token.c collection.c group.c logical-collection.c v1.c)
+	token.c collection.c group.c logical-collection.c v1.c \
+	snapshot.c)
 CORE_HDRS := $(wildcard $(srcdir)/hw/sysmem/*.h)
 # The in-process host the tests, the tool, the fuzzer and the bench share.
 CORE_HOST_SRCS := $(srcdir)/tools/vsysmem-negotiate-host.c

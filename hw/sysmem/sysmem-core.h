@@ -266,4 +266,30 @@ void sysmem_core_foreach_collection(SysmemCore *core,
                                                void *opaque),
                                     void *opaque);
 
+/*
+ * Live migration.
+ *
+ * Serialize the core's whole state -- every object id and its kind and
+ * protocol, node trees, logical collections (constraints, settings,
+ * allocation results, failure state, names/debug info), buffers (region
+ * offset, size, heap, which handles refer to them and their rights),
+ * region allocator state, counters, id allocators, and the pending
+ * two-way calls (hanging gets) named by their reply cookies -- appended to
+ * `out`.  The region's bytes are not included.
+ */
+void sysmem_core_save(SysmemCore *core, GByteArray *out);
+
+/*
+ * Restore a state saved by sysmem_core_save into `core`, which must be
+ * freshly created (or reset) with the same configuration.  Never aborts on
+ * bad input: returns false and sets *errmsg (g_strdup'ed, may be NULL) on
+ * truncated, corrupt, incompatible (different version or region size) or
+ * inconsistent data, leaving the core empty.  Restored buffers are NOT
+ * zero-filled and no host callbacks run during load; pending calls keep
+ * their cookies, and their replies later go through ops->reply exactly as
+ * if no migration had happened.
+ */
+bool sysmem_core_load(SysmemCore *core, const uint8_t *data, size_t len,
+                      char **errmsg);
+
 #endif
