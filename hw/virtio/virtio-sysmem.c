@@ -24,6 +24,7 @@
 #include "hw/virtio/virtio-sysmem.h"
 #include "hw/sysmem/sysmem-core.h"
 #include "sysmem/fidl.h"
+#include "migration/qemu-file-types.h"
 #include "migration/vmstate.h"
 #include "system/hostmem.h"
 #include "trace.h"
@@ -694,6 +695,142 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
 /* Migration */
 
 /*
+ * The region migrates as RAM.  Everything else goes in the device's own
+ * section: held two-way calls (their chains, re-mapped on the destination
+ * by qemu_get_virtqueue_element, and the cookies the core knows them by),
+ * queued events, the device's id sets, and the core's serialized state.
+ */
+#define VIRTIO_SYSMEM_MIGRATION_MAGIC   0x53594d31  /* "SYM1" */
+
+static void put_id_set(QEMUFile *f, GHashTable *set)
+{
+    GHashTableIter iter;
+    gpointer key;
+
+    qemu_put_be32(f, g_hash_table_size(set));
+    g_hash_table_iter_init(&iter, set);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        qemu_put_be32(f, GPOINTER_TO_UINT(key));
+    }
+}
+
+static int get_id_set(QEMUFile *f, GHashTable *set, uint32_t max)
+{
+    uint32_t n = qemu_get_be32(f), i;
+
+    if (n > max) {
+        return -EINVAL;
+    }
+    for (i = 0; i < n; i++) {
+        g_hash_table_add(set, GUINT_TO_POINTER(qemu_get_be32(f)));
+    }
+    return 0;
+}
+
+static void virtio_sysmem_save(VirtIODevice *vdev, QEMUFile *f)
+{
+    VirtIOSysmem *s = VIRTIO_SYSMEM(vdev);
+    g_autoptr(GByteArray) core = g_byte_array_new();
+    VirtIOSysmemRequest *req;
+    GList *l;
+
+    /* Finish deferred work first: it only talks to the core. */
+    virtio_sysmem_release_bh(s);
+
+    qemu_put_be32(f, VIRTIO_SYSMEM_MIGRATION_MAGIC);
+    qemu_put_be32(f, s->next_cookie);
+    QTAILQ_FOREACH(req, &s->held, next) {
+        qemu_put_byte(f, 1);
+        qemu_put_be32(f, req->cookie);
+        qemu_put_virtqueue_element(vdev, f, &req->elem);
+    }
+    qemu_put_byte(f, 0);
+
+    qemu_put_be32(f, g_queue_get_length(s->pending_events));
+    for (l = s->pending_events->head; l; l = l->next) {
+        VirtIOSysmemEvent *ev = l->data;
+
+        qemu_put_be32(f, ev->object_id);
+        qemu_put_be32(f, ev->len);
+        qemu_put_buffer(f, ev->data, ev->len);
+    }
+    put_id_set(f, s->eventpairs);
+    put_id_set(f, s->peer_closed);
+
+    sysmem_core_save(s->core, core);
+    qemu_put_be32(f, core->len);
+    qemu_put_buffer(f, core->data, core->len);
+}
+
+static int virtio_sysmem_load(VirtIODevice *vdev, QEMUFile *f, int version_id)
+{
+    VirtIOSysmem *s = VIRTIO_SYSMEM(vdev);
+    g_autofree uint8_t *core = NULL;
+    g_autofree char *msg = NULL;
+    uint32_t n, len, i;
+
+    if (qemu_get_be32(f) != VIRTIO_SYSMEM_MIGRATION_MAGIC) {
+        error_report("virtio-sysmem: bad migration stream");
+        return -EINVAL;
+    }
+    s->next_cookie = qemu_get_be32(f);
+    while (qemu_get_byte(f)) {
+        uint32_t cookie = qemu_get_be32(f);
+        VirtIOSysmemRequest *req;
+
+        req = qemu_get_virtqueue_element(vdev, f,
+                                         sizeof(VirtIOSysmemRequest));
+        if (!req) {
+            return -EINVAL;
+        }
+        req->cookie = cookie;
+        req->held = true;
+        QTAILQ_INSERT_TAIL(&s->held, req, next);
+        g_hash_table_insert(s->held_by_cookie, GUINT_TO_POINTER(cookie), req);
+        s->num_held++;
+    }
+
+    n = qemu_get_be32(f);
+    if (n > s->conf.max_pending_events) {
+        error_report("virtio-sysmem: %u pending events in the migration "
+                     "stream, at most %u allowed", n,
+                     s->conf.max_pending_events);
+        return -EINVAL;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t object_id = qemu_get_be32(f);
+        VirtIOSysmemEvent *ev;
+
+        len = qemu_get_be32(f);
+        if (len > VIRTIO_SYSMEM_MAX_EVENT_BYTES) {
+            return -EINVAL;
+        }
+        ev = g_malloc(sizeof(*ev) + len);
+        ev->object_id = object_id;
+        ev->len = len;
+        qemu_get_buffer(f, ev->data, len);
+        g_queue_push_tail(s->pending_events, ev);
+    }
+    if (get_id_set(f, s->eventpairs, s->conf.max_objects) ||
+        get_id_set(f, s->peer_closed, s->conf.max_objects)) {
+        return -EINVAL;
+    }
+
+    len = qemu_get_be32(f);
+    if (len > 256 * MiB) {
+        return -EINVAL;
+    }
+    core = g_malloc(len ? len : 1);
+    qemu_get_buffer(f, core, len);
+    if (!sysmem_core_load(s->core, core, len, &msg)) {
+        error_report("virtio-sysmem: cannot restore sysmem state: %s",
+                     msg ? msg : "unknown error");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/*
  * The region migrates as RAM, but the core's objects (channels, collections,
  * buffer ownership) and held calls have no migration format yet: refuse to
  * migrate while any exist rather than lose them silently.  An idle device
@@ -751,6 +888,8 @@ static void virtio_sysmem_class_init(ObjectClass *klass, void *data)
     vdc->get_config = virtio_sysmem_get_config;
     vdc->get_features = virtio_sysmem_get_features;
     vdc->reset = virtio_sysmem_reset;
+    vdc->save = virtio_sysmem_save;
+    vdc->load = virtio_sysmem_load;
 }
 
 static const TypeInfo virtio_sysmem_info = {
