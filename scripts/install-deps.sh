@@ -25,6 +25,11 @@ for p in $PKGS $BPO_PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
         missing="$missing $p"
 done
+# The guest tier builds the driver for bookworm's 6.1 kernel and for
+# bookworm-backports' 6.12 kernel (its image and headers sit beside 6.1's).
+bpo_kernel=yes
+ls -d /usr/src/linux-headers-6.1[2-9]*-amd64 >/dev/null 2>&1 || bpo_kernel=no
+[ "$bpo_kernel" = yes ] || missing="$missing linux-image-amd64/bookworm-backports linux-headers-amd64/bookworm-backports"
 meson_ok=no
 if command -v /usr/bin/meson >/dev/null 2>&1; then
     v=$(/usr/bin/meson --version 2>/dev/null || echo 0)
@@ -76,4 +81,8 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends $PKGS >/dev/null
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends -t bookworm-backports $BPO_PKGS >/dev/null
+if [ "$bpo_kernel" = no ]; then
+    apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+        linux-image-amd64 linux-headers-amd64 >/dev/null
+fi
 echo "install-deps: packages installed"
