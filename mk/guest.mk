@@ -53,6 +53,9 @@ $(2)/linux/virtio_sysmem.ko: $$(GUEST_MOD_SRCS)
 
 $(2)/example/vsysmem_example.ko: $$(GUEST_EXAMPLE_SRCS) $(2)/linux/virtio_sysmem.ko $$(GUEST_CODEC_SRCS) $$(GUEST_CODEC_HDRS)
 	@mkdir -p $(2)/example
+	@# The symbol versions it records come from virtio_sysmem's build:
+	@# rebuild from scratch whenever that changes.
+	$$(Q)rm -rf $(2)/example && mkdir -p $(2)/example
 	$$(Q)ln -sf $$(GSRC)/example/Kbuild $$(GSRC)/example/*.c $(2)/example/
 	$$(Q)ln -sf $$(GUEST_CODEC_SRCS) $(2)/example/
 	$$(Q)$$(MAKE) -C /usr/src/linux-headers-$(1) M=$$(abspath $(2)/example) \

@@ -12,6 +12,7 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/scatterlist.h>
 #include <linux/spinlock.h>
 #include <linux/virtio.h>
 #include <linux/wait.h>
@@ -138,6 +139,8 @@ struct vsysmem_req {
 	u32 out_len;
 	struct virtio_sysmem_resp_hdr *resp;
 	u32 in_len;
+	struct sg_table out_sgt;
+	struct sg_table in_sgt;
 	u32 used_len;
 	int err;			/* transport error, e.g. -ENODEV */
 	bool two_way;			/* has room for a reply */

@@ -11,7 +11,10 @@
  */
 #include <linux/dma-buf.h>
 #include <linux/idr.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/vmalloc.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/version.h>
 #include <linux/virtio_config.h>
@@ -60,6 +63,39 @@ void vsysmem_device_release(struct kref *kref)
 	kfree(sdev);
 }
 
+/* Describe a buffer from vsysmem_buf_alloc() for the virtqueue. */
+static int vsysmem_sg_table(struct sg_table *sgt, void *buf, size_t len)
+{
+	struct scatterlist *sg;
+	unsigned int n, i;
+	int err;
+
+	if (!is_vmalloc_addr(buf)) {
+		err = sg_alloc_table(sgt, 1, GFP_KERNEL);
+		if (!err)
+			sg_set_buf(sgt->sgl, buf, len);
+		return err;
+	}
+	n = DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
+	err = sg_alloc_table(sgt, n, GFP_KERNEL);
+	if (err)
+		return err;
+	for_each_sg(sgt->sgl, sg, n, i) {
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(buf));
+
+		sg_set_page(sg, vmalloc_to_page(buf), chunk, offset_in_page(buf));
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/* Big buffers page by page (no order-5 kmalloc rounded up to 128 KiB). */
+static void *vsysmem_buf_alloc(size_t len)
+{
+	return len > PAGE_SIZE ? vzalloc(len) : kzalloc(len, GFP_KERNEL);
+}
+
 struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
 				      u32 out_len, u32 reply_room)
 {
@@ -71,11 +107,13 @@ struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
 	req->sdev = sdev;
 	init_completion(&req->done);
 	req->out_len = out_len;
-	req->out = kzalloc(out_len, GFP_KERNEL);
+	req->out = vsysmem_buf_alloc(out_len);
 	req->in_len = sizeof(*req->resp) + reply_room;
 	req->two_way = reply_room > 0;
-	req->resp = kzalloc(req->in_len, GFP_KERNEL | __GFP_NOWARN);
-	if (!req->out || !req->resp) {
+	req->resp = vsysmem_buf_alloc(req->in_len);
+	if (!req->out || !req->resp ||
+	    vsysmem_sg_table(&req->out_sgt, req->out, req->out_len) ||
+	    vsysmem_sg_table(&req->in_sgt, req->resp, req->in_len)) {
 		vsysmem_req_free(req);
 		return NULL;
 	}
@@ -86,8 +124,10 @@ void vsysmem_req_free(struct vsysmem_req *req)
 {
 	if (req->reply_chan)
 		vsysmem_object_put(req->reply_chan);
-	kfree(req->out);
-	kfree(req->resp);
+	sg_free_table(&req->out_sgt);
+	sg_free_table(&req->in_sgt);
+	kvfree(req->out);
+	kvfree(req->resp);
 	kfree(req);
 }
 
@@ -108,13 +148,10 @@ static bool vsysmem_reqq_has_room(struct vsysmem_device *sdev,
 static int __vsysmem_req_submit(struct vsysmem_req *req, bool wait)
 {
 	struct vsysmem_device *sdev = req->sdev;
-	struct scatterlist out, in, *sgs[2] = { &out, &in };
+	struct scatterlist *sgs[2] = { req->out_sgt.sgl, req->in_sgt.sgl };
 	unsigned long flags;
 	bool notify = false;
 	int err;
-
-	sg_init_one(&out, req->out, req->out_len);
-	sg_init_one(&in, req->resp, req->in_len);
 
 	for (;;) {
 		spin_lock_irqsave(&sdev->vq_lock, flags);
