@@ -176,7 +176,7 @@ rc=$?
 wait "$wpid"
 end=$(date +%s.%N)
 # Without the firmware's terminal escapes.
-tr -d '\r' < "$tmp/console" | sed -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g'
+tr -d '\r' < "$tmp/console" | sed -e 's/\x1bc/\n/g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g'
 awk -v a="$start" -v b="$end" 'BEGIN { printf "# guest wall time: %.2f s\n", b - a }'
 
 if [ "$rc" = 124 ]; then
