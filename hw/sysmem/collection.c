@@ -206,13 +206,12 @@ static void attach_lifetime_tracking(SysmemCore *core, SysmemNode *node,
     t = sysmem_object_new(core, handles[h - 1].id, OBJ_TRACKER);
     t->tracker = TRACK_LIFETIME;
     t->buffers_remaining = remaining;
-    if (lc->allocated) {
-        t->set = lc->set;
-        g_ptr_array_add(lc->set->trackers, t);
-        sysmem_buffer_set_check_trackers(core, lc->set);
+    if (node->logically_allocated) {
+        sysmem_lifetime_activate(core, lc, t);
     } else {
-        t->tracker_lc = lc;
-        g_ptr_array_add(lc->pending_trackers, t);
+        /* Queued until this node's logical allocation. */
+        t->node = node;
+        g_ptr_array_add(node->lifetime_pending, t);
     }
 }
 

@@ -73,9 +73,8 @@ struct SysmemObject {
     uint32_t rights;
     /* OBJ_TRACKER */
     SysmemTrackerKind tracker;
-    SysmemBufferSet *set;       /* lifetime: buffers watched */
+    SysmemBufferSet *set;       /* lifetime, once active: buffers watched */
     uint32_t buffers_remaining;
-    SysmemLogicalCollection *tracker_lc; /* lifetime: before allocation */
     /* OBJ_NODE_REF */
     uint64_t node_koid;
 };
@@ -105,6 +104,8 @@ struct SysmemNode {
     uint64_t debug_id;
     GQueue waits;               /* SysmemPending*: hanging gets */
     GPtrArray *node_trackers;   /* SysmemObject* (TRACK_NODE) */
+    /* AttachLifetimeTracking before this node's logical allocation */
+    GPtrArray *lifetime_pending;
 };
 
 /* A collection's buffers, outliving the collection until the last is freed. */
@@ -141,7 +142,6 @@ struct SysmemLogicalCollection {
     uint32_t buffer_count;
     SysmemBuffer **buffers;
     SysmemBufferSet *set;
-    GPtrArray *pending_trackers; /* lifetime trackers before allocation */
     int64_t created_us;         /* g_get_monotonic_time() at creation */
     uint32_t node_count;
 };
@@ -276,6 +276,9 @@ void sysmem_node_fail(SysmemCore *core, SysmemNode *node, sysmem2_error_t err,
 void sysmem_node_orphan(SysmemCore *core, SysmemNode *node);
 void sysmem_lc_update(SysmemCore *core, SysmemLogicalCollection *lc);
 void sysmem_lc_destroy(SysmemCore *core, SysmemLogicalCollection *lc);
+/* Start counting buffers for a lifetime tracker. */
+void sysmem_lifetime_activate(SysmemCore *core, SysmemLogicalCollection *lc,
+                              SysmemObject *t);
 bool sysmem_node_is_alternate(const SysmemNode *a, const SysmemNode *b);
 void sysmem_lc_set_name(SysmemLogicalCollection *lc, uint32_t prio,
                         const char *name);

@@ -595,11 +595,10 @@ void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id)
         if (obj->set) {
             g_ptr_array_remove(obj->set->trackers, obj);
         }
-        if (obj->tracker_lc) {
-            g_ptr_array_remove(obj->tracker_lc->pending_trackers, obj);
-        }
         if (obj->node) {
-            g_ptr_array_remove(obj->node->node_trackers, obj);
+            g_ptr_array_remove(obj->tracker == TRACK_NODE ?
+                               obj->node->node_trackers :
+                               obj->node->lifetime_pending, obj);
         }
         sysmem_object_free(core, obj);
         sysmem_host_close(core, object_id, FIDL_ZX_ERR_PEER_CLOSED);

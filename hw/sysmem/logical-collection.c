@@ -20,7 +20,6 @@ SysmemLogicalCollection *sysmem_lc_new(SysmemCore *core)
     lc->core = core;
     lc->id = core->next_collection_id++;
     lc->set = sysmem_buffer_set_new(core);
-    lc->pending_trackers = g_ptr_array_new();
     lc->created_us = g_get_monotonic_time();
     core->collections = g_list_append(core->collections, lc);
     return lc;
@@ -36,6 +35,7 @@ SysmemNode *sysmem_node_new(SysmemLogicalCollection *lc, SysmemNode *parent,
     n->koid = lc->core->next_koid++;
     n->children = g_ptr_array_new();
     n->node_trackers = g_ptr_array_new();
+    n->lifetime_pending = g_ptr_array_new();
     n->rights_mask = 0xffffffffu;
     g_queue_init(&n->waits);
     lc->node_count++;
@@ -169,6 +169,14 @@ static void node_free(SysmemCore *core, SysmemNode *n)
         sysmem_tracker_fire(core, t);
     }
     g_ptr_array_free(n->node_trackers, true);
+    /* Never logically allocated: their trackers close at once. */
+    for (i = 0; i < n->lifetime_pending->len; i++) {
+        SysmemObject *t = g_ptr_array_index(n->lifetime_pending, i);
+
+        t->node = NULL;
+        sysmem_tracker_fire(core, t);
+    }
+    g_ptr_array_free(n->lifetime_pending, true);
     g_hash_table_remove(core->nodes_by_koid, &n->koid);
     n->lc->node_count--;
     g_ptr_array_free(n->children, true);
@@ -220,14 +228,6 @@ void sysmem_lc_destroy(SysmemCore *core, SysmemLogicalCollection *lc)
                      FIDL_ZX_ERR_PEER_CLOSED);
     }
     core->collections = g_list_remove(core->collections, lc);
-    /* Trackers that never saw an allocation close at once. */
-    for (i = 0; i < lc->pending_trackers->len; i++) {
-        SysmemObject *t = g_ptr_array_index(lc->pending_trackers, i);
-
-        t->tracker_lc = NULL;
-        sysmem_tracker_fire(core, t);
-    }
-    g_ptr_array_free(lc->pending_trackers, true);
     for (i = 0; i < lc->buffer_count; i++) {
         sysmem_buffer_unref(core, lc->buffers[i]);
     }
@@ -446,15 +446,29 @@ static sysmem2_error_t aggregate(SysmemCore *core, SysmemLogicalCollection *lc,
     return err;
 }
 
+void sysmem_lifetime_activate(SysmemCore *core, SysmemLogicalCollection *lc,
+                              SysmemObject *t)
+{
+    t->node = NULL;
+    t->set = lc->set;
+    g_ptr_array_add(lc->set->trackers, t);
+    sysmem_buffer_set_check_trackers(core, lc->set);
+}
+
 static void deliver_subtree(SysmemCore *core, GPtrArray *nodes)
 {
-    guint i;
+    guint i, j;
 
     for (i = 0; i < nodes->len; i++) {
         SysmemNode *n = g_ptr_array_index(nodes, i);
         SysmemPending *p;
 
         n->logically_allocated = true;
+        for (j = 0; j < n->lifetime_pending->len; j++) {
+            sysmem_lifetime_activate(core, n->lc,
+                                     g_ptr_array_index(n->lifetime_pending, j));
+        }
+        g_ptr_array_set_size(n->lifetime_pending, 0);
         while ((p = g_queue_pop_head(&n->waits))) {
             sysmem_collection_deliver(core, n, p);
             g_free(p);
@@ -603,15 +617,6 @@ static bool try_subtree(SysmemCore *core, SysmemLogicalCollection *lc,
         lc->settings = g_steal_pointer(&settings);
         lc->allocated = true;
         core->allocations_total++;
-        for (i = 0; i < lc->pending_trackers->len; i++) {
-            SysmemObject *t = g_ptr_array_index(lc->pending_trackers, i);
-
-            t->tracker_lc = NULL;
-            t->set = lc->set;
-            g_ptr_array_add(lc->set->trackers, t);
-        }
-        g_ptr_array_set_size(lc->pending_trackers, 0);
-        sysmem_buffer_set_check_trackers(core, lc->set);
     }
     drop_unselected(core, groups);
     deliver_subtree(core, nodes);

@@ -412,3 +412,128 @@ bool sysmem_region_check(const SysmemRegion *r)
     return next_start == r->pages && used == r->used_pages &&
            nfree == r->free_blocks && nused == g_hash_table_size(r->used);
 }
+
+/* ------------------------------------------------------------------ */
+/* Migration (hw/sysmem/snapshot.c)                                     */
+
+void sysmem_region_export(const SysmemRegion *r,
+                          void (*fn)(void *opaque,
+                                     const SysmemRegionBlock *blk),
+                          void *opaque)
+{
+    SysmemRegionBlock blk;
+    const RegionBlock *b;
+    unsigned fl, sl;
+
+    for (b = r->first; b; b = b->phys_next) {
+        if (!b->free) {
+            blk.offset = r->base + (b->start << r->granule_shift);
+            blk.size = b->len << r->granule_shift;
+            blk.free = false;
+            fn(opaque, &blk);
+        }
+    }
+    for (fl = 0; fl < FL_COUNT; fl++) {
+        for (sl = 0; sl < SL_COUNT; sl++) {
+            for (b = r->heads[fl][sl]; b; b = b->free_next) {
+                blk.offset = r->base + (b->start << r->granule_shift);
+                blk.size = b->len << r->granule_shift;
+                blk.free = true;
+                fn(opaque, &blk);
+            }
+        }
+    }
+}
+
+static int block_cmp(const void *a, const void *b)
+{
+    const SysmemRegionBlock *x = *(const SysmemRegionBlock *const *)a;
+    const SysmemRegionBlock *y = *(const SysmemRegionBlock *const *)b;
+
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+bool sysmem_region_import(SysmemRegion *r, const SysmemRegionBlock *blocks,
+                          size_t n)
+{
+    g_autofree const SysmemRegionBlock **sorted = NULL;
+    RegionBlock **made = NULL;
+    uint64_t next = 0, used = 0;
+    size_t i;
+
+    free_all_blocks(r);
+    init_blocks(r);
+    if (n > r->pages || (r->pages && !n)) {
+        return false;
+    }
+    sorted = g_new(const SysmemRegionBlock *, n);
+    for (i = 0; i < n; i++) {
+        const SysmemRegionBlock *b = &blocks[i];
+
+        if (b->offset < r->base || ((b->offset - r->base) & (r->granule - 1)) ||
+            !b->size || (b->size & (r->granule - 1))) {
+            return false;
+        }
+        sorted[i] = b;
+    }
+    qsort(sorted, n, sizeof(*sorted), block_cmp);
+    /* The blocks must tile the region exactly, free ones coalesced. */
+    for (i = 0; i < n; i++) {
+        uint64_t start = (sorted[i]->offset - r->base) >> r->granule_shift;
+        uint64_t len = sorted[i]->size >> r->granule_shift;
+
+        if (start != next || len > r->pages - start ||
+            (i && sorted[i]->free && sorted[i - 1]->free)) {
+            return false;
+        }
+        next = start + len;
+    }
+    if (next != r->pages) {
+        return false;
+    }
+    free_all_blocks(r);
+    r->free_blocks = 0;
+    memset(r->heads, 0, sizeof(r->heads));
+    memset(r->sl_bitmap, 0, sizeof(r->sl_bitmap));
+    r->fl_bitmap = 0;
+    made = g_new0(RegionBlock *, n);
+    for (i = 0; i < n; i++) {
+        RegionBlock *b = g_new0(RegionBlock, 1);
+
+        b->start = (sorted[i]->offset - r->base) >> r->granule_shift;
+        b->len = sorted[i]->size >> r->granule_shift;
+        if (i) {
+            b->phys_prev = made[i - 1];
+            made[i - 1]->phys_next = b;
+        } else {
+            r->first = b;
+        }
+        made[i] = b;
+        if (!sorted[i]->free) {
+            g_hash_table_insert(r->used, &b->start, b);
+            used += b->len;
+        }
+    }
+    r->used_pages = used;
+    /* Free lists: insertion is at the head, so walk the input backwards. */
+    for (i = n; i-- > 0;) {
+        const SysmemRegionBlock *want = &blocks[i];
+        size_t lo = 0, hi = n;
+
+        if (!want->free) {
+            continue;
+        }
+        while (lo + 1 < hi) {     /* made[] is sorted by start */
+            size_t mid = (lo + hi) / 2;
+
+            if (made[mid]->start << r->granule_shift <= want->offset - r->base) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        free_list_insert(r, made[lo]);
+    }
+    g_free(made);
+    return true;
+}

@@ -63,4 +63,24 @@ unsigned sysmem_region_fragmentation(const SysmemRegion *r);
 /* Consistency check for tests: no overlap, neighbours coalesced, index ok. */
 bool sysmem_region_check(const SysmemRegion *r);
 
+/*
+ * Migration.  Export calls @fn for every block: the allocations in address
+ * order, then the free blocks in free-list order.  Import rebuilds exactly
+ * that state from such a list (any order of the allocations); false if
+ * the blocks do not tile the region (overlap, gap, misaligned, adjacent
+ * free blocks), leaving the region empty (one free block).
+ */
+typedef struct SysmemRegionBlock {
+    uint64_t offset;            /* absolute, like sysmem_region_alloc's */
+    uint64_t size;
+    bool free;
+} SysmemRegionBlock;
+
+void sysmem_region_export(const SysmemRegion *r,
+                          void (*fn)(void *opaque,
+                                     const SysmemRegionBlock *blk),
+                          void *opaque);
+bool sysmem_region_import(SysmemRegion *r, const SysmemRegionBlock *blocks,
+                          size_t n);
+
 #endif

@@ -596,6 +596,30 @@ static void test_lifetime_tracking(void)
     g_assert_true(vs_closed(h, t[1], NULL));
     sysmem_core_buffer_release(vs_host_core(h), w->handles[2].id);
     g_assert_true(vs_closed(h, t[0], NULL));
+
+    /* an attached subtree that fails closes its trackers at once */
+    {
+        g_autofree SysmemConstraints *a = simple(1, 4096);
+        uint32_t at, acoll, helper, hcoll, tr;
+
+        test_collection(h, &tc, 1);
+        vs_set_constraints(h, tc.colls[0], c);
+        g_assert_true(vs_wait(h, tc.colls[0], false)->answered);
+        at = vs_attach_token(h, tc.colls[0], FIDL_RIGHT_SAME_RIGHTS);
+        helper = vs_duplicate(h, at, FIDL_RIGHT_SAME_RIGHTS, false);
+        acoll = vs_bind(h, tc.alloc, at, false);
+        hcoll = vs_bind(h, tc.alloc, helper, false);
+        tr = vs_attach_lifetime(h, acoll, 100);
+        /* queued until the logical allocation, even though 100 >= 3 */
+        g_assert_false(vs_closed(h, tr, NULL));
+        vs_set_constraints(h, acoll, a);    /* camping 1 > 0 spare buffers */
+        vs_release(h, hcoll, false);
+        vs_peer_close(h, hcoll);
+        g_assert_true(vs_closed(h, acoll, NULL));
+        g_assert_true(vs_closed(h, tr, NULL));
+        g_assert_false(vs_closed(h, tc.colls[0], NULL));
+        test_teardown(h, &tc);
+    }
     vs_host_free(h);
 }
 
