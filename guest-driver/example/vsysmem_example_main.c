@@ -81,7 +81,8 @@ static void ex_handle_info(struct vsysmem_object *obj, u32 handle,
 		hi->rights = FIDL_DEFAULT_CHANNEL_RIGHTS;
 		break;
 	default:
-		hi->type = FIDL_OBJ_TYPE_EVENTPAIR;
+		/* The device ABI does not tell events from event pairs. */
+		hi->type = FIDL_OBJ_TYPE_NONE;
 		hi->rights = FIDL_RIGHTS_BASIC | FIDL_RIGHT_SIGNAL |
 			     FIDL_RIGHT_SIGNAL_PEER;
 		break;

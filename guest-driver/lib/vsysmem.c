@@ -219,7 +219,12 @@ static uint32_t obj_type_of(uint32_t vsysmem_type)
     case VSYSMEM_HANDLE_BUFFER:
         return FIDL_OBJ_TYPE_VMO;
     case VSYSMEM_HANDLE_EVENTPAIR:
-        return FIDL_OBJ_TYPE_EVENTPAIR;
+        /*
+         * The device ABI names Zircon events (GetNodeRef's node_ref) and
+         * event pairs (close_weak_asap) alike; "unknown" lets the codec
+         * accept either where the schema wants one of them.
+         */
+        return FIDL_OBJ_TYPE_NONE;
     default:
         return FIDL_OBJ_TYPE_NONE;
     }

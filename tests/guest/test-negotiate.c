@@ -647,6 +647,40 @@ static void test_abandoned_calls(int alloc)
     free(info);
 }
 
+/* GetNodeRef hands out a device event; IsAlternateFor takes it back. */
+static void test_node_ref(int alloc)
+{
+    sysmem2_node_get_node_ref_result_t ref;
+    sysmem2_node_is_alternate_for_request_t req = { 0 };
+    sysmem2_node_is_alternate_for_result_t alt;
+    struct vsysmem_info before, after;
+    int token, ret;
+
+    memset(&ref, 0, sizeof(ref));
+    memset(&alt, 0, sizeof(alt));
+    token = vsm2_allocate_shared_collection(alloc);
+    vsm_info(dev, &before);
+    ret = token < 0 ? token :
+          vsm_method_call(token, SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF, NULL, &ref);
+    tap_ok(ret == 0 && ref.tag == FIDL_RESULT_RESPONSE &&
+           ref.response.has_node_ref && ref.response.node_ref > 0,
+           "GetNodeRef returns an event fd (%s)", vsm_strerror(ret));
+    if (ret == 0 && ref.response.has_node_ref) {
+        vsm_info(dev, &after);
+        req.has_node_ref = true;
+        req.node_ref = ref.response.node_ref;
+        ret = vsm_method_call(token, SYSMEM_M_SYSMEM2_NODE_IS_ALTERNATE_FOR,
+                              &req, &alt);
+        tap_ok(ret == 0 && after.num_eventpairs == before.num_eventpairs + 1,
+               "IsAlternateFor takes the event back to the device (%s, "
+               "tag %llu)", vsm_strerror(ret), (unsigned long long)alt.tag);
+        close((int)ref.response.node_ref);
+    }
+    if (token >= 0) {
+        close(token);
+    }
+}
+
 /* A v1 client joins a collection that a v2 client created. */
 static void test_v1_mix(int alloc)
 {
@@ -773,6 +807,7 @@ int main(void)
     test_lifetime_tracking(alloc);
     test_held_calls();
     test_abandoned_calls(alloc);
+    test_node_ref(alloc);
     test_latency(alloc);
     close(alloc);
     tap_ok(wait_counts(&base), "no channels, buffers or event pairs left");
