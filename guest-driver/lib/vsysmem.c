@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -509,27 +510,38 @@ int vsm2_release(int node)
                          NULL, NULL, NULL);
 }
 
-int vsm2_set_constraints(int collection,
-                         const sysmem2_buffer_collection_constraints_t *c)
+/*
+ * SetConstraints, v1 or v2: both requests are {bool has_constraints;
+ * constraints} and too big for the stack.
+ */
+static int set_constraints(int collection, uint32_t method_id,
+                           size_t req_size, size_t has_off, size_t c_off,
+                           const void *c, size_t c_size)
 {
-    sysmem2_buffer_collection_set_constraints_request_t *req;
+    uint8_t *req = calloc(1, req_size);
     int ret;
 
-    req = calloc(1, sizeof(*req));
     if (!req) {
         return -ENOMEM;
     }
     if (c) {
-        req->has_constraints = true;
-        memcpy(&req->constraints, c, sizeof(*c));
+        req[has_off] = true;
+        memcpy(req + c_off, c, c_size);
     }
-    ret = vsm_fidl_call(collection,
-                        SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS_ORDINAL,
-                        true, false,
-                        &sysmem2_buffer_collection_set_constraints_request_type,
-                        req, NULL, NULL);
+    ret = vsm_method_call(collection, method_id, req, NULL);
     free(req);
     return ret;
+}
+
+int vsm2_set_constraints(int collection,
+                         const sysmem2_buffer_collection_constraints_t *c)
+{
+    typedef sysmem2_buffer_collection_set_constraints_request_t req_t;
+
+    return set_constraints(collection,
+                           SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS,
+                           sizeof(req_t), offsetof(req_t, has_constraints),
+                           offsetof(req_t, constraints), c, sizeof(*c));
 }
 
 int vsm2_wait_for_all_buffers_allocated(int collection,
@@ -652,22 +664,12 @@ int vsm1_bind_shared_collection(int allocator, int token)
 int vsm1_set_constraints(int collection,
                          const sysmem1_buffer_collection_constraints_t *c)
 {
-    sysmem1_buffer_collection_set_constraints_request_t *req;
-    int ret;
+    typedef sysmem1_buffer_collection_set_constraints_request_t req_t;
 
-    req = calloc(1, sizeof(*req));
-    if (!req) {
-        return -ENOMEM;
-    }
-    if (c) {
-        req->has_constraints = true;
-        memcpy(&req->constraints, c, sizeof(*c));
-    }
-    ret = vsm_method_call(collection,
-                          SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS,
-                          req, NULL);
-    free(req);
-    return ret;
+    return set_constraints(collection,
+                           SYSMEM_M_SYSMEM1_BUFFER_COLLECTION_SET_CONSTRAINTS,
+                           sizeof(req_t), offsetof(req_t, has_constraints),
+                           offsetof(req_t, constraints), c, sizeof(*c));
 }
 
 int vsm1_wait_for_buffers_allocated(int collection,

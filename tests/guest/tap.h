@@ -8,7 +8,9 @@
 #define VSYSMEM_TEST_TAP_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 static int tap_n;
 static int tap_failed;
@@ -39,6 +41,22 @@ static inline int tap_done(void)
     printf("1..%d\n", tap_n);
     fflush(stdout);
     return tap_failed ? 1 : 0;
+}
+
+/* Timing helpers for the latency lines. */
+static inline uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
 }
 
 #endif /* VSYSMEM_TEST_TAP_H */
