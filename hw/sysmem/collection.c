@@ -53,23 +53,32 @@ void sysmem_collection_deliver(SysmemCore *core, SysmemNode *node,
                                const SysmemPending *p)
 {
     SysmemLogicalCollection *lc = node->lc;
-    SysmemHandle h[SYSMEM_MAX_BUFFERS];
+    SysmemHandle h[FIDL_MAX_MSG_HANDLES];
     uint32_t rights = VMO_RIGHTS & node->rights_mask, i, nh = 0;
+    uint32_t vmo_idx[SYSMEM_MAX_BUFFERS] = { 0 }, weak_idx[SYSMEM_MAX_BUFFERS] = { 0 };
     bool vmos = node->constraints &&
                 !sysmem_usage_is_none_only(&node->constraints->usage);
+    /* Weak v2 participants also get a close_weak_asap per buffer, if the
+     * handles fit in one message. */
+    bool weak = node->weak && !node->v1;
+    bool weak_events = weak && vmos &&
+                       2 * lc->buffer_count <= FIDL_MAX_MSG_HANDLES;
 
     if (!node->constraints || !sysmem_usage_writes(&node->constraints->usage)) {
         rights &= ~FIDL_RIGHT_WRITE;
     }
     for (i = 0; vmos && i < lc->buffer_count; i++) {
-        if (!sysmem_make_buffer_handle(core, lc->buffers[i], rights, &h[i])) {
-            while (nh) {
-                sysmem_core_buffer_release(core, h[--nh].id);
-            }
-            sysmem_reply_none(core, p);
-            return;
+        if (!sysmem_make_buffer_handle(core, lc->buffers[i], rights, weak,
+                                       &h[nh])) {
+            goto fail;
         }
-        nh++;
+        vmo_idx[i] = ++nh;
+        if (weak_events) {
+            if (!sysmem_make_weak_tracker(core, lc->buffers[i], &h[nh])) {
+                goto fail;
+            }
+            weak_idx[i] = ++nh;
+        }
     }
     if (node->v1) {
         g_autofree sysmem1_buffer_collection_wait_for_buffers_allocated_response_t *r =
@@ -79,7 +88,7 @@ void sysmem_collection_deliver(SysmemCore *core, SysmemNode *node,
         r->buffer_collection_info.buffer_count = lc->buffer_count;
         sysmem_v1_info_from_v2(lc->settings, &r->buffer_collection_info.settings);
         for (i = 0; i < lc->buffer_count; i++) {
-            r->buffer_collection_info.buffers[i].vmo = i < nh ? i + 1 : 0;
+            r->buffer_collection_info.buffers[i].vmo = vmo_idx[i];
         }
         sysmem_reply(core, p, r, h, nh);
     } else {
@@ -97,15 +106,33 @@ void sysmem_collection_deliver(SysmemCore *core, SysmemNode *node,
         for (i = 0; i < lc->buffer_count; i++) {
             info->buffers[i].has_vmo_usable_start = true;
             info->buffers[i].vmo_usable_start = 0;
-            if (i < nh) {
+            if (vmo_idx[i]) {
                 info->buffers[i].has_vmo = true;
-                info->buffers[i].vmo = i + 1;
+                info->buffers[i].vmo = vmo_idx[i];
+            }
+            if (weak_idx[i]) {
+                info->buffers[i].has_close_weak_asap = true;
+                info->buffers[i].close_weak_asap = weak_idx[i];
             }
         }
         info->has_buffer_collection_id = true;
         info->buffer_collection_id = lc->id;
         sysmem_reply(core, p, r, h, nh);
     }
+    return;
+
+fail:
+    /* Out of object ids: undo and leave the call unanswered. */
+    while (nh) {
+        SysmemHandle *x = &h[--nh];
+
+        if (x->kind == SYSMEM_HANDLE_BUFFER) {
+            sysmem_core_buffer_release(core, x->id);
+        } else {
+            sysmem_tracker_drop(core, sysmem_object_lookup(core, x->id));
+        }
+    }
+    sysmem_reply_none(core, p);
 }
 
 static void wait_allocated(SysmemCore *core, SysmemNode *node,

@@ -50,6 +50,7 @@ typedef enum SysmemErrorMode {
 typedef enum SysmemTrackerKind {
     TRACK_LIFETIME,     /* AttachLifetimeTracking */
     TRACK_NODE,         /* AttachNodeTracking */
+    TRACK_WEAK,         /* close_weak_asap of a weak buffer handle */
 } SysmemTrackerKind;
 
 /* Where a reply goes once it exists. */
@@ -69,8 +70,9 @@ struct SysmemObject {
     /* OBJ_NODE */
     SysmemNode *node;
     /* OBJ_BUFFER */
-    SysmemBuffer *buffer;
+    SysmemBuffer *buffer;       /* also TRACK_WEAK: the buffer watched */
     uint32_t rights;
+    bool weak;                  /* a weak buffer handle */
     /* OBJ_TRACKER */
     SysmemTrackerKind tracker;
     SysmemBufferSet *set;       /* lifetime, once active: buffers watched */
@@ -124,6 +126,8 @@ struct SysmemBuffer {
     uint64_t size;              /* allocated bytes (raw_vmo_size) */
     bool secure;
     uint32_t refs;              /* host handles + 1 while the collection lives */
+    uint32_t strong;            /* strong handles + 1 while the collection lives */
+    GPtrArray *weak_trackers;   /* close_weak_asap ends: close at strong == 0 */
     uint32_t cpu_flags;         /* SYSMEM_BUFFER_F_* */
 };
 
@@ -209,16 +213,21 @@ void sysmem_reply_none(SysmemCore *core, const SysmemPending *p);
 void sysmem_reply_queued(SysmemCore *core, const SysmemPending *p);
 int32_t sysmem_error_to_status(sysmem2_error_t err);
 void sysmem_tracker_fire(SysmemCore *core, SysmemObject *t);
+/* Forget a tracker the host never saw (no close callback). */
+void sysmem_tracker_drop(SysmemCore *core, SysmemObject *t);
 /* buffers */
 SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
                                   const sysmem2_buffer_memory_settings_t *bs,
                                   uint64_t collection_id, uint32_t index);
-void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b);
+void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b, bool strong);
 SysmemBufferSet *sysmem_buffer_set_new(SysmemCore *core);
 void sysmem_buffer_set_orphan(SysmemCore *core, SysmemBufferSet *set);
 void sysmem_buffer_set_check_trackers(SysmemCore *core, SysmemBufferSet *set);
 bool sysmem_make_buffer_handle(SysmemCore *core, SysmemBuffer *b,
-                               uint32_t rights, SysmemHandle *out);
+                               uint32_t rights, bool weak, SysmemHandle *out);
+/* A close_weak_asap event pair for a weak handle of @b (false: none). */
+bool sysmem_make_weak_tracker(SysmemCore *core, SysmemBuffer *b,
+                              SysmemHandle *out);
 
 /* allocator.c */
 void sysmem_allocator_dispatch(SysmemCore *core, SysmemObject *obj,

@@ -173,13 +173,34 @@ static void buffer_set_maybe_free(SysmemBufferSet *set)
     }
 }
 
+static void tracker_detach(SysmemObject *t)
+{
+    if (t->set) {
+        g_ptr_array_remove(t->set->trackers, t);
+        t->set = NULL;
+    }
+    if (t->tracker == TRACK_WEAK && t->buffer) {
+        g_ptr_array_remove(t->buffer->weak_trackers, t);
+        t->buffer = NULL;
+    }
+    if (t->node) {
+        g_ptr_array_remove(t->tracker == TRACK_NODE ? t->node->node_trackers :
+                           t->node->lifetime_pending, t);
+        t->node = NULL;
+    }
+}
+
+void sysmem_tracker_drop(SysmemCore *core, SysmemObject *t)
+{
+    tracker_detach(t);
+    sysmem_object_free(core, t);
+}
+
 void sysmem_tracker_fire(SysmemCore *core, SysmemObject *t)
 {
     uint32_t id = t->id;
 
-    if (t->set) {
-        g_ptr_array_remove(t->set->trackers, t);
-    }
+    tracker_detach(t);
     sysmem_object_free(core, t);
     sysmem_host_close(core, id, FIDL_ZX_ERR_PEER_CLOSED);
 }
@@ -242,6 +263,8 @@ SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
     b->size = bs->raw_vmo_size;
     b->secure = bs->is_secure;
     b->refs = 1;
+    b->strong = 1;
+    b->weak_trackers = g_ptr_array_new();
     if (b->secure) {
         b->cpu_flags = SYSMEM_BUFFER_F_INACCESSIBLE;
     } else if (bs->coherency_domain != SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE) {
@@ -261,15 +284,27 @@ SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
     return b;
 }
 
-void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b)
+void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b, bool strong)
 {
     SysmemBufferSet *set = b->set;
     unsigned i;
 
     g_assert(b->refs);
+    if (strong) {
+        g_assert(b->strong);
+        if (!--b->strong) {
+            /* The last strong holder is gone: weak holders should let go. */
+            while (b->weak_trackers->len) {
+                sysmem_tracker_fire(core, g_ptr_array_index(b->weak_trackers,
+                                                            0));
+            }
+        }
+    }
     if (--b->refs) {
         return;
     }
+    g_assert(!b->weak_trackers->len);
+    g_ptr_array_free(b->weak_trackers, true);
     for (i = 0; i < core->nheaps; i++) {
         if (sysmem_region_release(core->heaps[i].region, b->offset)) {
             break;
@@ -285,8 +320,26 @@ void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b)
     buffer_set_maybe_free(set);
 }
 
+bool sysmem_make_weak_tracker(SysmemCore *core, SysmemBuffer *b,
+                              SysmemHandle *out)
+{
+    uint32_t id = b->strong ? sysmem_new_device_id(core) : 0;
+    SysmemObject *t;
+
+    if (!id) {
+        return false;
+    }
+    t = sysmem_object_new(core, id, OBJ_TRACKER);
+    t->tracker = TRACK_WEAK;
+    t->buffer = b;
+    g_ptr_array_add(b->weak_trackers, t);
+    *out = (SysmemHandle) { .kind = SYSMEM_HANDLE_EVENTPAIR, .id = id,
+                            .rights = FIDL_RIGHTS_BASIC | FIDL_RIGHT_SIGNAL };
+    return true;
+}
+
 bool sysmem_make_buffer_handle(SysmemCore *core, SysmemBuffer *b,
-                               uint32_t rights, SysmemHandle *out)
+                               uint32_t rights, bool weak, SysmemHandle *out)
 {
     uint32_t id = sysmem_new_device_id(core);
     SysmemObject *obj;
@@ -300,7 +353,11 @@ bool sysmem_make_buffer_handle(SysmemCore *core, SysmemBuffer *b,
     obj = sysmem_object_new(core, id, OBJ_BUFFER);
     obj->buffer = b;
     obj->rights = rights;
+    obj->weak = weak;
     b->refs++;
+    if (!weak) {
+        b->strong++;
+    }
     core->buffer_handles++;
     out->kind = SYSMEM_HANDLE_BUFFER;
     out->id = id;
@@ -315,14 +372,16 @@ bool sysmem_core_buffer_release(SysmemCore *core, uint32_t buffer_id)
 {
     SysmemObject *obj = sysmem_object_lookup(core, buffer_id);
     SysmemBuffer *b;
+    bool strong;
 
     if (!obj || obj->kind != OBJ_BUFFER) {
         return false;
     }
     b = obj->buffer;
+    strong = !obj->weak;
     sysmem_object_free(core, obj);
     core->buffer_handles--;
-    sysmem_buffer_unref(core, b);
+    sysmem_buffer_unref(core, b, strong);
     return true;
 }
 
@@ -592,14 +651,7 @@ void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id)
         break;
     case OBJ_TRACKER:
         /* The host dropped its end: nothing to signal any more. */
-        if (obj->set) {
-            g_ptr_array_remove(obj->set->trackers, obj);
-        }
-        if (obj->node) {
-            g_ptr_array_remove(obj->tracker == TRACK_NODE ?
-                               obj->node->node_trackers :
-                               obj->node->lifetime_pending, obj);
-        }
+        tracker_detach(obj);
         sysmem_object_free(core, obj);
         sysmem_host_close(core, object_id, FIDL_ZX_ERR_PEER_CLOSED);
         break;
@@ -701,9 +753,7 @@ static void drop_everything(SysmemCore *core, bool notify)
         SysmemObject *obj = l->data;
 
         if (obj->kind == OBJ_TRACKER) {
-            if (obj->set) {
-                g_ptr_array_remove(obj->set->trackers, obj);
-            }
+            tracker_detach(obj);
             if (notify) {
                 sysmem_host_close(core, obj->id, FIDL_ZX_ERR_PEER_CLOSED);
             }
@@ -717,7 +767,7 @@ static void drop_everything(SysmemCore *core, bool notify)
         }
         if (obj->kind == OBJ_BUFFER) {
             core->buffer_handles--;
-            sysmem_buffer_unref(core, obj->buffer);
+            sysmem_buffer_unref(core, obj->buffer, !obj->weak);
         }
         g_free(obj->client_name);
         g_free(obj);

@@ -229,7 +229,7 @@ void sysmem_lc_destroy(SysmemCore *core, SysmemLogicalCollection *lc)
     }
     core->collections = g_list_remove(core->collections, lc);
     for (i = 0; i < lc->buffer_count; i++) {
-        sysmem_buffer_unref(core, lc->buffers[i]);
+        sysmem_buffer_unref(core, lc->buffers[i], true);
     }
     sysmem_buffer_set_orphan(core, lc->set);
     g_free(lc->buffers);

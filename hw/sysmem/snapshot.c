@@ -20,14 +20,18 @@
  *   heaps     u32 n; per heap u32 nblocks, blocks {u64 offset, u64 size,
  *             u8 free} (allocations in address order, then free blocks
  *             in free-list order, see sysmem_region_export)
- *   sets      u32 n; per set u8 orphaned, u32 ntrackers, u32 tracker ids
+ *   sets      u32 n; per set u8 orphaned
  *   buffers   u32 n; per buffer u32 set, u64 collection_id, u32 index,
- *             u64 offset, u64 size, u8 secure, u32 refs, u32 cpu_flags
+ *             u64 offset, u64 size, u8 secure, u32 refs, u32 strong,
+ *             u32 cpu_flags
  *   objects   u32 n (ascending id); u32 id, u8 kind, u8 v1, then
  *             allocator: str client_name, u64 client_id
- *             node: -            buffer: u32 buffer, u32 rights
+ *             node: -
+ *             buffer: u32 buffer, u32 rights, u8 weak
  *             tracker: u8 kind, u32 buffers_remaining
  *             node ref: u64 koid
+ *   set trackers     per set: u32 n, lifetime tracker ids
+ *   weak trackers    per buffer: u32 n, close_weak_asap tracker ids
  *   collections u32 n (core order); u64 id, str name, u32 name_priority,
  *             u8 has_name, allocated, failed; u32 error; u64 age (s);
  *             fidl settings; u32 set; u32 count, u32 buffers[count];
@@ -52,6 +56,7 @@
  */
 
 #include <glib.h>
+#include <stdarg.h>
 #include "hw/sysmem/core-internal.h"
 #include "hw/sysmem/snapshot.h"
 
@@ -328,6 +333,10 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
         if (obj->kind == OBJ_TRACKER && obj->set) {
             note_set(&s, obj->set);
         }
+        if (obj->kind == OBJ_TRACKER && obj->tracker == TRACK_WEAK &&
+            obj->buffer) {
+            note_buffer(&s, obj->buffer);
+        }
     }
 
     g_byte_array_append(out, (const uint8_t *)SYSMEM_SNAPSHOT_MAGIC, 8);
@@ -360,7 +369,6 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
         SysmemBufferSet *set = g_ptr_array_index(s.sets, i);
 
         w8(out, set->orphaned);
-        save_ids(out, set->trackers);
     }
     w32(out, s.bufs->len);
     for (i = 0; i < s.bufs->len; i++) {
@@ -373,6 +381,7 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
         w64(out, b->size);
         w8(out, b->secure);
         w32(out, b->refs);
+        w32(out, b->strong);
         w32(out, b->cpu_flags);
     }
 
@@ -394,6 +403,7 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
         case OBJ_BUFFER:
             w32(out, note_buffer(&s, obj->buffer));
             w32(out, obj->rights);
+            w8(out, obj->weak);
             break;
         case OBJ_TRACKER:
             w8(out, obj->tracker);
@@ -403,6 +413,13 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
             w64(out, obj->node_koid);
             break;
         }
+    }
+
+    for (i = 0; i < s.sets->len; i++) {
+        save_ids(out, ((SysmemBufferSet *)g_ptr_array_index(s.sets, i))->trackers);
+    }
+    for (i = 0; i < s.bufs->len; i++) {
+        save_ids(out, ((SysmemBuffer *)g_ptr_array_index(s.bufs, i))->weak_trackers);
     }
 
     w32(out, g_list_length(core->collections));
@@ -603,6 +620,7 @@ typedef struct LoadCtx {
     GArray *set_owner;          /* uint8_t: owned by a collection */
     GPtrArray *bufs;            /* SysmemBuffer* */
     GArray *buf_refs;           /* uint32_t: references seen */
+    GArray *buf_strong;         /* uint32_t: strong references seen */
     GArray *buf_lc;             /* uint8_t: in some collection's array */
     GPtrArray *lcs;             /* SysmemLogicalCollection* */
     GPtrArray *nodes;           /* SysmemNode* */
@@ -645,7 +663,10 @@ static void free_staging(LoadCtx *c)
         g_free(set);
     }
     for (i = 0; i < c->bufs->len; i++) {
-        g_free(g_ptr_array_index(c->bufs, i));
+        SysmemBuffer *b = g_ptr_array_index(c->bufs, i);
+
+        g_ptr_array_free(b->weak_trackers, true);
+        g_free(b);
     }
     for (i = 0; i < c->lcs->len; i++) {
         SysmemLogicalCollection *lc = g_ptr_array_index(c->lcs, i);
@@ -674,6 +695,7 @@ static void destroy_ctx(LoadCtx *c)
     g_array_free(c->set_owner, true);
     g_ptr_array_free(c->bufs, true);
     g_array_free(c->buf_refs, true);
+    g_array_free(c->buf_strong, true);
     g_array_free(c->buf_lc, true);
     g_ptr_array_free(c->lcs, true);
     g_ptr_array_free(c->nodes, true);
@@ -796,7 +818,7 @@ static void read_heaps(LoadCtx *c)
 static void read_sets(LoadCtx *c)
 {
     Rd *r = &c->r;
-    uint32_t n = rcount(r, 5, UINT32_MAX, "buffer sets"), i;
+    uint32_t n = rcount(r, 1, UINT32_MAX, "buffer sets"), i;
 
     for (i = 0; i < n && !r->err; i++) {
         SysmemBufferSet *set = g_new0(SysmemBufferSet, 1);
@@ -807,23 +829,22 @@ static void read_sets(LoadCtx *c)
         g_ptr_array_add(c->sets, set);
         g_array_append_val(c->set_owner, zero);
         set->orphaned = rbool(r, "buffer set");
-        /* Tracker ids are resolved once the objects are read. */
-        set->live = rcount(r, 4, c->core->cfg.max_objects, "set trackers");
-        rbytes(r, (size_t)set->live * 4);
     }
 }
 
 static void read_buffers(LoadCtx *c)
 {
     Rd *r = &c->r;
-    uint32_t n = rcount(r, 45, UINT32_MAX, "buffers"), i;
+    uint32_t n = rcount(r, 49, UINT32_MAX, "buffers"), i;
 
     for (i = 0; i < n && !r->err; i++) {
         SysmemBuffer *b = g_new0(SysmemBuffer, 1);
         uint32_t set = r32(r), zero = 0;
 
+        b->weak_trackers = g_ptr_array_new();
         g_ptr_array_add(c->bufs, b);
         g_array_append_val(c->buf_refs, zero);
+        g_array_append_val(c->buf_strong, zero);
         g_array_append_val(c->buf_lc, zero);
         if (!r->err && set >= c->sets->len) {
             fail(r, "buffer %u: bad set %u", i, set);
@@ -836,6 +857,7 @@ static void read_buffers(LoadCtx *c)
         b->size = r64(r);
         b->secure = rbool(r, "buffer");
         b->refs = r32(r);
+        b->strong = r32(r);
         b->cpu_flags = r32(r);
     }
 }
@@ -874,6 +896,7 @@ static void read_objects(LoadCtx *c)
             uint32_t b = r32(r);
 
             obj->rights = r32(r);
+            obj->weak = rbool(r, "buffer handle");
             if (r->err) {
                 return;
             }
@@ -883,12 +906,15 @@ static void read_objects(LoadCtx *c)
             }
             obj->buffer = g_ptr_array_index(c->bufs, b);
             g_array_index(c->buf_refs, uint32_t, b)++;
+            if (!obj->weak) {
+                g_array_index(c->buf_strong, uint32_t, b)++;
+            }
             break;
         }
         case OBJ_TRACKER: {
             uint8_t tk = r8(r);
 
-            if (tk != TRACK_LIFETIME && tk != TRACK_NODE) {
+            if (tk != TRACK_LIFETIME && tk != TRACK_NODE && tk != TRACK_WEAK) {
                 fail(r, "tracker %u: bad kind %u", obj->id, tk);
                 return;
             }
@@ -1092,7 +1118,8 @@ static void read_collections(LoadCtx *c)
         if (!r->err && count && !lc->allocated) {
             fail(r, "unallocated collection with buffers");
         }
-        lc->buffers = g_new0(SysmemBuffer *, MAX(count, 1));
+        /* NULL when empty, as the core has it (allocation sets it). */
+        lc->buffers = count ? g_new0(SysmemBuffer *, count) : NULL;
         for (j = 0; j < count && !r->err; j++) {
             uint32_t b = r32(r);
 
@@ -1108,6 +1135,7 @@ static void read_collections(LoadCtx *c)
             }
             g_array_index(c->buf_lc, uint8_t, b) = 1;
             g_array_index(c->buf_refs, uint32_t, b)++;
+            g_array_index(c->buf_strong, uint32_t, b)++;
             lc->buffers[j] = g_ptr_array_index(c->bufs, b);
             lc->buffer_count++;
         }
@@ -1117,26 +1145,27 @@ static void read_collections(LoadCtx *c)
     }
 }
 
-/* Second pass over the set trackers, now that the objects exist. */
-static void read_set_trackers(LoadCtx *c, size_t sets_off)
+/* The tracker lists of sets and buffers, now that the objects exist. */
+static void read_links(LoadCtx *c)
 {
-    Rd *r = &c->r;
-    size_t end = r->off;
     uint32_t i, j;
 
-    r->off = sets_off;
-    r32(r);
-    for (i = 0; i < c->sets->len && !r->err; i++) {
+    for (i = 0; i < c->sets->len; i++) {
         SysmemBufferSet *set = g_ptr_array_index(c->sets, i);
 
-        r8(r);
-        set->live = 0;
         read_trackers(c, set->trackers, TRACK_LIFETIME, "set trackers");
         for (j = 0; j < set->trackers->len; j++) {
             ((SysmemObject *)g_ptr_array_index(set->trackers, j))->set = set;
         }
     }
-    r->off = end;
+    for (i = 0; i < c->bufs->len; i++) {
+        SysmemBuffer *b = g_ptr_array_index(c->bufs, i);
+
+        read_trackers(c, b->weak_trackers, TRACK_WEAK, "weak trackers");
+        for (j = 0; j < b->weak_trackers->len; j++) {
+            ((SysmemObject *)g_ptr_array_index(b->weak_trackers, j))->buffer = b;
+        }
+    }
 }
 
 /* Cross checks that need everything read. */
@@ -1168,6 +1197,11 @@ static void check_all(LoadCtx *c)
         if (b->refs != g_array_index(c->buf_refs, uint32_t, i) || !b->refs) {
             fail(r, "buffer %u: %u references, %u found", i, b->refs,
                  g_array_index(c->buf_refs, uint32_t, i));
+            break;
+        }
+        if (b->strong != g_array_index(c->buf_strong, uint32_t, i) ||
+            (!b->strong && b->weak_trackers->len)) {
+            fail(r, "buffer %u: bad strong reference count %u", i, b->strong);
             break;
         }
         if (!b->size || b->size > core->cfg.region_size ||
@@ -1257,6 +1291,7 @@ bool sysmem_core_load(SysmemCore *core, const uint8_t *data, size_t len,
         .set_owner = g_array_new(false, false, sizeof(uint8_t)),
         .bufs = g_ptr_array_new(),
         .buf_refs = g_array_new(false, false, sizeof(uint32_t)),
+        .buf_strong = g_array_new(false, false, sizeof(uint32_t)),
         .buf_lc = g_array_new(false, false, sizeof(uint8_t)),
         .lcs = g_ptr_array_new(),
         .nodes = g_ptr_array_new(),
@@ -1268,7 +1303,6 @@ bool sysmem_core_load(SysmemCore *core, const uint8_t *data, size_t len,
     };
     Rd *r = &c.r;
     bool region_touched = false;
-    size_t sets_off;
     unsigned i;
 
     if (g_hash_table_size(core->objects) || core->collections ||
@@ -1297,11 +1331,10 @@ bool sysmem_core_load(SysmemCore *core, const uint8_t *data, size_t len,
     }
     read_counters(&c);
     read_heaps(&c);
-    sets_off = r->off;
     read_sets(&c);
     read_buffers(&c);
     read_objects(&c);
-    read_set_trackers(&c, sets_off);
+    read_links(&c);
     read_collections(&c);
     if (!r->err && r->off != r->n) {
         fail(r, "%zu trailing bytes", r->n - r->off);

@@ -874,6 +874,52 @@ static void test_weak(void)
     vs_host_free(h);
 }
 
+/* Weak participants get close_weak_asap events, closed with the last
+ * strong holder; the memory lives until the weak handles are gone too. */
+static void test_weak_buffers(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c = simple(1, 8192);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    SysmemCoreStats st;
+    TestCollection tc;
+    VsCall *ws, *ww;
+    uint32_t i;
+
+    test_collection(h, &tc, 2);
+    vs_send(h, tc.colls[1], SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+    vs_set_constraints(h, tc.colls[0], c);
+    vs_set_constraints(h, tc.colls[1], c);
+    ws = vs_wait(h, tc.colls[0], false);
+    ww = vs_wait(h, tc.colls[1], false);
+    g_assert_cmpint(vs_wait_result(ww, info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 2);
+    g_assert_cmpuint(ws->nh, ==, 2);            /* strong: vmos only */
+    g_assert_cmpuint(ww->nh, ==, 4);            /* weak: vmo + event each */
+    for (i = 0; i < 2; i++) {
+        g_assert_true(info->buffers[i].has_vmo);
+        g_assert_true(info->buffers[i].has_close_weak_asap);
+    }
+    g_assert_cmpuint(ww->handles[1].kind, ==, SYSMEM_HANDLE_EVENTPAIR);
+    /* the strong participant and the collection go away */
+    vs_peer_close(h, tc.colls[0]);
+    vs_peer_close(h, tc.colls[1]);
+    g_assert_false(vs_closed(h, ww->handles[1].id, NULL));
+    sysmem_core_buffer_release(vs_host_core(h), ws->handles[0].id);
+    g_assert_true(vs_closed(h, ww->handles[1].id, NULL));   /* buffer 0 */
+    g_assert_false(vs_closed(h, ww->handles[3].id, NULL));  /* buffer 1 */
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffers, ==, 2);        /* weak handles still there */
+    sysmem_core_buffer_release(vs_host_core(h), ws->handles[1].id);
+    g_assert_true(vs_closed(h, ww->handles[3].id, NULL));
+    sysmem_core_buffer_release(vs_host_core(h), ww->handles[0].id);
+    sysmem_core_buffer_release(vs_host_core(h), ww->handles[2].id);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffers, ==, 0);
+    g_assert_cmpuint(st.objects, ==, 1);        /* the allocator */
+    vs_host_free(h);
+}
+
 static bool validate(VsHost *h, uint32_t alloc, uint64_t koid)
 {
     sysmem2_allocator_validate_buffer_collection_token_request_t r = {
@@ -1299,6 +1345,7 @@ int main(int argc, char **argv)
     g_test_add_func("/core/mask-zero-group-misuse",
                     test_mask_zero_and_group_misuse);
     g_test_add_func("/core/weak", test_weak);
+    g_test_add_func("/core/weak-buffers", test_weak_buffers);
     g_test_add_func("/core/validate-token", test_validate_token);
     g_test_add_func("/core/malformed-message", test_malformed_message);
     g_test_add_func("/core/unknown-method", test_unknown_method);
