@@ -105,7 +105,21 @@ struct virtio_sysmem_config {
  *
  * The device completes one-way messages, CONNECT and CLOSE at once.  It
  * holds two-way calls until their reply exists (e.g. a hanging
- * WaitForAllBuffersAllocated), so chains complete out of order.
+ * WaitForAllBuffersAllocated), so chains complete out of order.  Held
+ * calls can therefore occupy descriptors indefinitely: a driver must keep
+ * room in the ring for CLOSE (and other non-held requests), e.g. by capping
+ * its outstanding two-way calls below the queue size.
+ *
+ * Ordering: when the device closes a channel it first completes that
+ * channel's held calls (status PEER_CLOSED, or their final reply), then
+ * queues its CLOSED event.
+ *
+ * Id lifetime: an id stays in use until both ends are gone.  For a channel
+ * the driver created, that is once the driver has seen CLOSED for it (or
+ * sent CLOSE for its client end) and the device has completed the CLOSE;
+ * for a client end moved into the device (CHANNEL_CLIENT), once the device
+ * has sent CLOSED for it.  Drivers should allocate ids cyclically rather
+ * than reuse a just-freed id at once.
  */
 enum virtio_sysmem_op {
 	/*
@@ -192,14 +206,17 @@ enum virtio_sysmem_handle_type {
 	/*
 	 * A buffer in region VIRTIO_SYSMEM_SHM_BUFFERS: id (device-chosen),
 	 * offset, size and rights.  The driver releases it with CLOSE once no
-	 * one in the guest holds it any more.
+	 * one in the guest holds it any more.  Sending a buffer handle to the
+	 * device (GetVmoInfo) is reserved for a later revision.
 	 */
 	VIRTIO_SYSMEM_HANDLE_BUFFER = 3,
 	/*
 	 * One end of an event pair.  Driver to device: an end the driver
 	 * created (driver-chosen id), e.g. for AttachLifetimeTracking; the
 	 * device signals the driver's peer end by a CLOSED event when sysmem
-	 * drops its end.  Device to driver: a device-chosen event (GetNodeRef).
+	 * drops its end.  Device to driver: a device-chosen event (GetNodeRef;
+	 * a Zircon event rather than an event pair on Fuchsia, so a receiver
+	 * decoding FIDL must not insist on the object type of this handle).
 	 */
 	VIRTIO_SYSMEM_HANDLE_EVENTPAIR = 4,
 };
