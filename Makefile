@@ -81,7 +81,8 @@ soak: qemu
 	$(srcdir)/scripts/run-qtest.sh $(BUILD)/qemu-system-x86_64 \
 		$(BUILD)/tests/qtest/virtio-sysmem-soak $(SOAK_N)
 
-bench: bench-device $(if $(wildcard $(srcdir)/bench/bench-core.c),bench-core)
+bench: bench-device $(if $(wildcard $(srcdir)/bench/bench-core.c),bench-core) \
+	$(if $(wildcard $(srcdir)/mk/guest.mk),bench-guest)
 
 # Without a guest tier, make run shows the device as the firmware sees it;
 # with mk/guest.mk present, it also boots Linux and negotiates for real.
