@@ -3,11 +3,13 @@
 #
 #   CORE_SRCS        absolute paths of the core sources (glib + codec only)
 #   make check-unit  runs test-region, test-image-format, test-constraints,
-#                    test-core, test-core-v1, test-negotiate (plain and
-#                    -san) and a short core fuzz run
+#                    test-core, test-core-v1, test-core-snapshot,
+#                    test-negotiate (plain and -san) and short runs of the
+#                    core and core-snapshot fuzzers
 #   make bench-core  aggregation time for 2/16/64 participants and region
 #                    fragmentation under churn
 #   make fuzz-core   long fuzz run (FUZZ_SECONDS, default 300)
+#   make fuzz-core-snapshot  long fuzz run of sysmem_core_load
 
 CORE_SRCS := $(addprefix $(srcdir)/hw/sysmem/, \
 	region.c image-format.c constraints.c core.c allocator.c node.c \
@@ -25,7 +27,7 @@ JSON_GLIB_CFLAGS := $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)
 JSON_GLIB_LIBS := $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
 
 CORE_TESTS := test-region test-image-format test-constraints test-core \
-	test-core-v1
+	test-core-v1 test-core-snapshot
 
 define core_unit_test
 $(BUILD)/unit/$(1): $(srcdir)/tests/unit/$(1).c $(CORE_DEPS)
@@ -87,4 +89,21 @@ $(BUILD)/bench/bench-core: $(srcdir)/bench/bench-core.c $(CORE_DEPS)
 	$(Q)$(CC) $(UNIT_CFLAGS) -O2 -o $@ $< $(CORE_ALL_SRCS) $(GLIB_LIBS)
 bench-core: $(BUILD)/bench/bench-core
 	$(BUILD)/bench/bench-core
+endif
+
+ifneq ($(wildcard $(srcdir)/fuzz/core-snapshot-fuzz.c),)
+# libFuzzer target: sysmem_core_load of arbitrary and edited snapshots.
+SNAPSHOT_FUZZ := $(BUILD)/fuzz/core-snapshot-fuzz
+$(SNAPSHOT_FUZZ): $(srcdir)/fuzz/core-snapshot-fuzz.c $(CORE_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -I$(srcdir)/include -I$(srcdir) \
+		$(GLIB_CFLAGS) -o $@ $< $(CORE_ALL_SRCS) $(GLIB_LIBS)
+ALL_TARGETS += $(SNAPSHOT_FUZZ)
+CHECK_EXTRA += $(SNAPSHOT_FUZZ)::-runs=3000,-seed=1
+check-unit: $(SNAPSHOT_FUZZ)
+
+.PHONY: fuzz-core-snapshot
+fuzz-core-snapshot: $(SNAPSHOT_FUZZ)
+	$(SNAPSHOT_FUZZ) -max_total_time=$(or $(FUZZ_SECONDS),300) \
+		-print_final_stats=1
 endif
