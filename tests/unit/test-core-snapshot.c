@@ -612,6 +612,69 @@ static void test_group(void)
     twin(16 << 20, 0, scen_group);
 }
 
+/* Weak handles with close_weak_asap, node references, node tracking */
+static void scen_weak(Run *r)
+{
+    VsHost *h = r->h;
+    g_autofree SysmemConstraints *c = simple(1, 8192);
+    sysmem2_node_attach_node_tracking_request_t track = {
+        .has_server_end = true, .server_end = 1,
+    };
+    sysmem2_node_is_alternate_for_request_t alt = {
+        .has_node_ref = true, .node_ref = 1,
+    };
+    SysmemHandle ev = { .kind = SYSMEM_HANDLE_EVENTPAIR };
+    TestCollection tc;
+    VsCall *ref, *ia, *ws, *ww;
+    uint32_t i;
+
+    test_collection(h, &tc, 2);
+    vs_send(h, tc.colls[1], SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0,
+            NULL);
+    ev.id = vs_new_id(h);
+    vs_send(h, tc.colls[0], SYSMEM_M_SYSMEM2_NODE_ATTACH_NODE_TRACKING,
+            &track, &ev, 1, NULL);
+    vs_send(h, tc.colls[0], SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF, NULL, NULL, 0,
+            &ref);
+    g_assert_true(ref->answered);
+    rec_call(r, "node ref", ref);
+    point(r);
+    vs_set_constraints(h, tc.colls[0], c);
+    vs_set_constraints(h, tc.colls[1], c);
+    ws = vs_wait(h, tc.colls[0], false);
+    point(r);
+    ww = vs_wait(h, tc.colls[1], false);
+    g_assert_cmpuint(ww->nh, ==, 4);            /* weak: vmo + event each */
+    rec_call(r, "strong", ws);
+    rec_call(r, "weak", ww);
+    /* the node ref survived: IsAlternateFor resolves it */
+    vs_send(h, tc.colls[1], SYSMEM_M_SYSMEM2_NODE_IS_ALTERNATE_FOR, &alt,
+            &ref->handles[0], 1, &ia);
+    g_assert_true(ia->answered);
+    rec_call(r, "is alternate", ia);
+    vs_peer_close(h, tc.colls[0]);
+    vs_peer_close(h, tc.colls[1]);
+    point(r);
+    rec_closed(r, "node tracker", ev.id);
+    sysmem_core_buffer_release(vs_host_core(h), ws->handles[0].id);
+    point(r);
+    for (i = 0; i < ww->nh; i++) {
+        rec_closed(r, "weak handle", ww->handles[i].id);
+    }
+    rec_state(r, "weak");
+    vs_peer_close(h, tc.alloc);
+    vs_release_buffers(h);
+    for (i = 0; i < ww->nh; i++) {
+        rec_closed(r, "weak handle", ww->handles[i].id);
+    }
+    rec_state(r, "end");
+}
+
+static void test_weak(void)
+{
+    twin(16 << 20, 0, scen_weak);
+}
+
 /* ------------------------------------------------------------------ */
 /* (f) bad input                                                        */
 
@@ -818,6 +881,7 @@ int main(int argc, char **argv)
     g_test_add_func("/core-snapshot/attach-dispensable-lifetime",
                     test_attach);
     g_test_add_func("/core-snapshot/group", test_group);
+    g_test_add_func("/core-snapshot/weak-node-ref", test_weak);
     g_test_add_func("/core-snapshot/bad-input", test_bad_input);
     g_test_add_func("/core-snapshot/sealed-corruption",
                     test_sealed_corruption);
