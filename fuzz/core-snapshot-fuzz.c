@@ -143,6 +143,29 @@ static GByteArray *make_base(void)
     k2 = vs_bind(h, a2, gr, false);
     vs_set_constraints(h, k2, small);
     vs_wait(h, k2, false);
+    /* weak handles with close_weak_asap, a node ref, a node tracker */
+    {
+        sysmem2_node_attach_node_tracking_request_t track = {
+            .has_server_end = true, .server_end = 1,
+        };
+        SysmemHandle ev = { .kind = SYSMEM_HANDLE_EVENTPAIR,
+                            .id = vs_new_id(h) };
+        uint32_t wt = vs_allocate_shared(h, a2, false);
+        uint32_t wd = vs_duplicate(h, wt, FIDL_RIGHT_SAME_RIGHTS, false);
+        uint32_t wc, sc;
+
+        vs_sync(h, wt, false);
+        sc = vs_bind(h, a2, wt, false);
+        wc = vs_bind(h, a2, wd, false);
+        vs_send(h, wc, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+        vs_send(h, sc, SYSMEM_M_SYSMEM2_NODE_ATTACH_NODE_TRACKING, &track,
+                &ev, 1, NULL);
+        vs_send(h, sc, SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF, NULL, NULL, 0,
+                NULL);
+        vs_set_constraints(h, sc, small);
+        vs_set_constraints(h, wc, small);
+        vs_wait(h, wc, false);
+    }
     sysmem_core_save(vs_host_core(h), b);
     vs_host_free(h);
     return b;

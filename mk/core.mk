@@ -99,7 +99,7 @@ $(SNAPSHOT_FUZZ): $(srcdir)/fuzz/core-snapshot-fuzz.c $(CORE_DEPS)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -I$(srcdir)/include -I$(srcdir) \
 		$(GLIB_CFLAGS) -o $@ $< $(CORE_ALL_SRCS) $(GLIB_LIBS)
 ALL_TARGETS += $(SNAPSHOT_FUZZ)
-CHECK_EXTRA += $(SNAPSHOT_FUZZ)::-runs=3000,-seed=1
+CHECK_EXTRA += $(SNAPSHOT_FUZZ)::-runs=2000,-seed=1
 check-unit: $(SNAPSHOT_FUZZ)
 
 .PHONY: fuzz-core-snapshot

@@ -60,6 +60,21 @@
 #include "hw/sysmem/core-internal.h"
 #include "hw/sysmem/snapshot.h"
 
+/*
+ * Tripwire: every field of these structs is saved below or derived on
+ * load.  A size change means a field was added or removed: save and load
+ * it here (bumping SYSMEM_SNAPSHOT_VERSION), then update the size.
+ */
+#if GLIB_SIZEOF_VOID_P == 8 && defined(__x86_64__)
+G_STATIC_ASSERT(sizeof(SysmemObject) == 88);
+G_STATIC_ASSERT(sizeof(SysmemNode) == 152);
+G_STATIC_ASSERT(sizeof(SysmemBufferSet) == 24);
+G_STATIC_ASSERT(sizeof(SysmemBuffer) == 72);
+G_STATIC_ASSERT(sizeof(SysmemLogicalCollection) == 96);
+G_STATIC_ASSERT(sizeof(SysmemPending) == 24);
+G_STATIC_ASSERT(sizeof(SysmemCore) == 336);
+#endif
+
 #define MAX_STRING (64u << 10)
 #define MAX_FIDL_BYTES (16u << 20)
 
