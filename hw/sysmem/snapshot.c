@@ -850,7 +850,7 @@ static void read_sets(LoadCtx *c)
 static void read_buffers(LoadCtx *c)
 {
     Rd *r = &c->r;
-    uint32_t n = rcount(r, 49, UINT32_MAX, "buffers"), i;
+    uint32_t n = rcount(r, 45, UINT32_MAX, "buffers"), i;
 
     for (i = 0; i < n && !r->err; i++) {
         SysmemBuffer *b = g_new0(SysmemBuffer, 1);
@@ -1085,7 +1085,7 @@ static SysmemNode *read_node(LoadCtx *c, SysmemLogicalCollection *lc,
 static void read_collections(LoadCtx *c)
 {
     Rd *r = &c->r;
-    uint32_t n = rcount(r, 40, UINT32_MAX, "collections"), i, j;
+    uint32_t n = rcount(r, 38, UINT32_MAX, "collections"), i, j;
 
     for (i = 0; i < n && !r->err; i++) {
         SysmemLogicalCollection *lc = g_new0(SysmemLogicalCollection, 1);
