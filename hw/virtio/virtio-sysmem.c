@@ -830,32 +830,10 @@ static int virtio_sysmem_load(VirtIODevice *vdev, QEMUFile *f, int version_id)
     return 0;
 }
 
-/*
- * The region migrates as RAM, but the core's objects (channels, collections,
- * buffer ownership) and held calls have no migration format yet: refuse to
- * migrate while any exist rather than lose them silently.  An idle device
- * (driver not loaded, or every collection closed) migrates.
- */
-static int virtio_sysmem_pre_save(void *opaque)
-{
-    VirtIOSysmem *s = opaque;
-    SysmemCoreStats st;
-
-    sysmem_core_get_stats(s->core, &st);
-    if (st.objects || s->num_held) {
-        error_report("virtio-sysmem: cannot migrate with %u sysmem objects "
-                     "and %u calls in flight (sysmem state migration is not "
-                     "implemented)", st.objects, s->num_held);
-        return -EBUSY;
-    }
-    return 0;
-}
-
 static const VMStateDescription vmstate_virtio_sysmem = {
     .name = "virtio-sysmem",
     .minimum_version_id = 1,
     .version_id = 1,
-    .pre_save = virtio_sysmem_pre_save,
     .fields = (const VMStateField[]) {
         VMSTATE_VIRTIO_DEVICE,
         VMSTATE_END_OF_LIST()

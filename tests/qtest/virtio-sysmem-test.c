@@ -20,6 +20,10 @@
 #include "standard-headers/linux/virtio_pci.h"
 #include "libqos/qgraph.h"
 #include "libqos/pci.h"
+#include "libqos/pci-pc.h"
+#include "libqos/malloc-pc.h"
+#include "libqos/virtio-pci.h"
+#include "qobject/qlist.h"
 #include "libqos/virtio-sysmem.h"
 #include "libqos/virtio-sysmem-fidl.h"
 
@@ -503,57 +507,6 @@ static void test_oversize(void *obj, void *data, QGuestAllocator *alloc)
 }
 
 
-/* Migrate to a file and return the final status ("completed"/"failed"). */
-static char *migrate_to_file(const char *path)
-{
-    g_autofree char *uri = g_strdup_printf("file:%s", path);
-    QDict *resp = qtest_qmp(global_qtest, "{'execute': 'migrate', "
-                            "'arguments': {'uri': %s}}", uri);
-    gint64 start = g_get_monotonic_time();
-
-    g_assert_false(qdict_haskey(resp, "error"));
-    qobject_unref(resp);
-    for (;;) {
-        QDict *rsp = qtest_qmp(global_qtest, "{'execute': 'query-migrate'}");
-        QDict *ret = qdict_get_qdict(rsp, "return");
-        const char *status = qdict_get_try_str(ret, "status");
-
-        if (status && (!strcmp(status, "completed") ||
-                       !strcmp(status, "failed"))) {
-            char *result = g_strdup(status);
-
-            qobject_unref(rsp);
-            return result;
-        }
-        qobject_unref(rsp);
-        g_assert(g_get_monotonic_time() - start < 30 * G_USEC_PER_SEC);
-        g_usleep(10 * 1000);
-    }
-}
-
-/*
- * Sysmem state has no migration format yet: migration is refused while
- * objects exist (nothing is lost silently) and works once they are gone.
- */
-static void test_migration_guard(void *obj, void *data,
-                                 QGuestAllocator *alloc)
-{
-    QVirtioSysmem *s = obj;
-    g_autofree char *path = g_strdup_printf("%s/virtio-sysmem-mig-%d",
-                                            g_get_tmp_dir(), getpid());
-    g_autofree char *busy = NULL, *idle = NULL;
-    uint32_t a = qsysmem_open_allocator(global_qtest, s,
-                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-
-    busy = migrate_to_file(path);
-    g_assert_cmpstr(busy, ==, "failed");
-    g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
-    idle = migrate_to_file(path);
-    g_assert_cmpstr(idle, ==, "completed");
-    unlink(path);
-}
-
-
 /*
  * A fuchsia.sysmem (v1) participant and two sysmem2 participants share one
  * collection: the v2 token is duplicated, one duplicate is bound through a
@@ -751,6 +704,147 @@ static void test_region_exhausted(void *obj, void *data,
     assert_region_used(0);
 }
 
+
+/*
+ * Live migration mid-negotiation, between two QEMUs through a file: a
+ * collection allocated before migration still answers after it with the
+ * same buffer contents, and a WaitForAllBuffersAllocated held across the
+ * migration is answered on the destination.
+ */
+typedef struct SysmemMachine {
+    QTestState *qts;
+    QGuestAllocator alloc;
+    QPCIBus *bus;
+    QVirtioPCIDevice *dev;
+    QVirtioSysmem s;
+} SysmemMachine;
+
+static void machine_start(SysmemMachine *m, const char *extra)
+{
+    QPCIAddress addr = { .devfn = QPCI_DEVFN(4, 0) };
+
+    m->qts = qtest_initf("-M pc -device virtio-sysmem-pci,addr=04.0,size=16M"
+                         " %s", extra);
+    pc_alloc_init(&m->alloc, m->qts, ALLOC_NO_FLAGS);
+    m->bus = qpci_new_pc(m->qts, &m->alloc);
+    m->dev = virtio_pci_new(m->bus, &addr);
+    g_assert_nonnull(m->dev);
+    qvirtio_pci_start_hw(&m->dev->obj);
+    m->s.vdev = &m->dev->vdev;
+    m->s.alloc = &m->alloc;
+    qvirtio_sysmem_start(&m->s);
+}
+
+static void wait_migration(QTestState *qts, const char *want)
+{
+    gint64 start = g_get_monotonic_time();
+
+    for (;;) {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        const char *st = qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                           "status");
+
+        if (st && !strcmp(st, want)) {
+            qobject_unref(rsp);
+            return;
+        }
+        g_assert(!st || strcmp(st, "failed"));
+        qobject_unref(rsp);
+        g_assert(g_get_monotonic_time() - start < 60 * G_USEC_PER_SEC);
+        g_usleep(20 * 1000);
+    }
+}
+
+static void test_migration(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/virtio-sysmem-mig-%d.bin",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    g_autofree QVirtioSysmemReply *rw = g_new0(QVirtioSysmemReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL, *resw = NULL;
+    SysmemMachine src = {}, *m = &src;
+    QTestState *dst;
+    QVirtioSysmemCall w, held;
+    uint32_t a, done, token, token2, c1, c2;
+    uint8_t pattern[512], back[512];
+    uint64_t bar_size, off;
+    QPCIBar bar;
+    QDict *rsp;
+    int i;
+
+    machine_start(m, "");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+
+    /* A collection allocated and written before migration. */
+    done = qsysmem_allocate_non_shared(m->qts, &m->s, a);
+    qsysmem_set_constraints(m->qts, &m->s, done, 1, 8192);
+    w = qsysmem_wait_allocated(m->qts, &m->s, done);
+    res = qsysmem_wait_result(m->qts, &m->s, &w, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+    qpci_device_enable(m->dev->pdev);
+    bar = qpci_iomap(m->dev->pdev, 4, &bar_size);
+    off = le64_to_cpu(r->handles[0].offset);
+    for (i = 0; i < sizeof(pattern); i++) {
+        pattern[i] = i ^ 0xa5;
+    }
+    qpci_memwrite(m->dev->pdev, bar, off, pattern, sizeof(pattern));
+
+    /* A shared collection with one participant still missing. */
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    token2 = qsysmem_duplicate(m->qts, &m->s, token);
+    qsysmem_node_sync(m->qts, &m->s, token);
+    c1 = qsysmem_bind_token(m->qts, &m->s, a, token);
+    c2 = qsysmem_bind_token(m->qts, &m->s, a, token2);
+    qsysmem_set_constraints(m->qts, &m->s, c1, 2, 4096);
+    held = qsysmem_wait_allocated(m->qts, &m->s, c1);
+    qsysmem_node_sync(m->qts, &m->s, c1);
+    g_assert_false(qvirtio_sysmem_done(m->qts, &m->s, &held));
+
+    rsp = qtest_qmp(m->qts, "{'execute': 'migrate', 'arguments': "
+                    "{'uri': %s}}", uri);
+    g_assert_false(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    wait_migration(m->qts, "completed");
+    qtest_quit(m->qts);
+
+    dst = qtest_initf("-M pc -device virtio-sysmem-pci,addr=04.0,size=16M "
+                      "-incoming defer");
+    rsp = qtest_qmp(dst, "{'execute': 'migrate-incoming', 'arguments': "
+                    "{'uri': %s}}", uri);
+    g_assert_false(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    wait_migration(dst, "completed");
+    unlink(path);
+    /* The test's view of the guest now talks to the destination. */
+    m->qts = dst;
+    m->bus->qts = dst;
+
+    qsysmem_node_sync(dst, &m->s, done);
+    qpci_memread(m->dev->pdev, bar, off, back, sizeof(back));
+    g_assert_cmpmem(back, sizeof(back), pattern, sizeof(pattern));
+
+    /* The last participant arrives; the call held across migration ends. */
+    qsysmem_set_constraints(dst, &m->s, c2, 1, 4096);
+    resw = qsysmem_wait_result(dst, &m->s, &held, rw);
+    g_assert_cmpuint(resw->tag, ==, 1);
+    g_assert_cmpuint(resw->response.buffer_collection_info.buffers_count, ==,
+                     3);
+
+    qsysmem_release_buffers(dst, &m->s, r);
+    qsysmem_release_buffers(dst, &m->s, rw);
+    qsysmem_release_node(dst, &m->s, done);
+    qsysmem_close(dst, &m->s, c1);
+    qsysmem_close(dst, &m->s, c2);
+    qsysmem_close(dst, &m->s, a);
+    rsp = qtest_qmp(dst, "{'execute': 'x-query-virtio-sysmem'}");
+    g_assert_cmpint(qdict_get_int(qobject_to(QDict, qlist_peek(
+        qdict_get_qlist(rsp, "return"))), "region-used"), ==, 0);
+    qobject_unref(rsp);
+    qtest_quit(dst);
+}
+
 /* Bad properties: refused with a message naming the problem. */
 
 static void assert_device_add_fails(QTestState *qts, const char *args,
@@ -836,13 +930,13 @@ static void register_virtio_sysmem_test(void)
     qos_add_test("reset-reclaims", "virtio-sysmem", test_reset_reclaims, NULL);
     qos_add_test("bad-handle", "virtio-sysmem", test_bad_handle, NULL);
     qos_add_test("oversize", "virtio-sysmem", test_oversize, NULL);
-    qos_add_test("migration-guard", "virtio-sysmem", test_migration_guard,
-                 NULL);
     qos_add_test("v1-v2-three-participants", "virtio-sysmem",
                  test_v1_v2_three_participants, NULL);
     qos_add_test("event-storm", "virtio-sysmem", test_event_storm, NULL);
     qos_add_test("region-exhausted", "virtio-sysmem", test_region_exhausted,
                  NULL);
+
+    qtest_add_func("/virtio-sysmem/migration", test_migration);
     qtest_add_func("/virtio-sysmem/bad-properties", test_bad_properties);
     qtest_add_func("/virtio-sysmem/bad-command-line", test_bad_command_line);
 }
