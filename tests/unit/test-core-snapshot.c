@@ -871,6 +871,120 @@ static void test_no_zero_fill(void)
     vs_host_free(h);
 }
 
+/* ------------------------------------------------------------------ */
+/* The region allocator's export/import                                 */
+
+static void collect_block(void *opaque, const SysmemRegionBlock *blk)
+{
+    g_array_append_val((GArray *)opaque, *blk);
+}
+
+static GArray *export_blocks(SysmemRegion *r)
+{
+    GArray *a = g_array_new(false, false, sizeof(SysmemRegionBlock));
+
+    sysmem_region_export(r, collect_block, a);
+    return a;
+}
+
+static void test_region_import(void)
+{
+    const uint64_t base = 1 << 20, gran = 4096, size = 1024 * 4096;
+    SysmemRegion *a = sysmem_region_new(base, size, gran);
+    SysmemRegion *b = sysmem_region_new(base, size, gran);
+    g_autoptr(GRand) rnd = g_rand_new_with_seed(7);
+    g_autoptr(GArray) live = g_array_new(false, false, sizeof(uint64_t));
+    g_autoptr(GArray) blocks = NULL;
+    g_autoptr(GArray) again = NULL;
+    SysmemRegionBlock *bl;
+    SysmemRegionStats sa, sb;
+    unsigned i;
+
+    /* churn, so that the free lists hold several blocks per class */
+    for (i = 0; i < 3000; i++) {
+        uint64_t off;
+
+        if (live->len && g_rand_int_range(rnd, 0, 100) < 45) {
+            guint k = g_rand_int_range(rnd, 0, live->len);
+
+            g_assert_true(sysmem_region_release(
+                a, g_array_index(live, uint64_t, k)));
+            g_array_remove_index_fast(live, k);
+        } else if (sysmem_region_alloc(a, gran * g_rand_int_range(rnd, 1, 24),
+                                       gran << g_rand_int_range(rnd, 0, 3),
+                                       &off)) {
+            g_array_append_val(live, off);
+        }
+    }
+    blocks = export_blocks(a);
+    g_assert_cmpuint(blocks->len, >, 20);
+    g_assert_true(sysmem_region_import(b, (SysmemRegionBlock *)blocks->data,
+                                       blocks->len));
+    g_assert_true(sysmem_region_check(b));
+    again = export_blocks(b);
+    g_assert_cmpuint(again->len, ==, blocks->len);
+    g_assert_true(memcmp(again->data, blocks->data,
+                         blocks->len * sizeof(SysmemRegionBlock)) == 0);
+    sysmem_region_get_stats(a, &sa);
+    sysmem_region_get_stats(b, &sb);
+    g_assert_true(memcmp(&sa, &sb, sizeof(sa)) == 0);
+    /* the same requests land on the same offsets from here on */
+    for (i = 0; i < 2000; i++) {
+        uint64_t oa = 0, ob = 0, sz = gran * g_rand_int_range(rnd, 1, 24);
+        bool ra, rb;
+
+        if (live->len && g_rand_int_range(rnd, 0, 100) < 45) {
+            guint k = g_rand_int_range(rnd, 0, live->len);
+
+            g_assert_true(sysmem_region_release(
+                a, g_array_index(live, uint64_t, k)));
+            g_assert_true(sysmem_region_release(
+                b, g_array_index(live, uint64_t, k)));
+            g_array_remove_index_fast(live, k);
+            continue;
+        }
+        ra = sysmem_region_alloc(a, sz, 0, &oa);
+        rb = sysmem_region_alloc(b, sz, 0, &ob);
+        g_assert_cmpint(ra, ==, rb);
+        g_assert_cmpuint(oa, ==, ob);
+        if (ra) {
+            g_array_append_val(live, oa);
+        }
+    }
+    g_assert_true(sysmem_region_check(b));
+
+    /* bad lists leave the region empty */
+    g_array_free(blocks, true);
+    blocks = export_blocks(a);
+    bl = (SysmemRegionBlock *)blocks->data;
+    g_assert_false(sysmem_region_import(b, bl, blocks->len - 1));   /* gap */
+    sysmem_region_get_stats(b, &sb);
+    g_assert_cmpuint(sb.used, ==, 0);
+    g_assert_cmpuint(sb.free_blocks, ==, 1);
+    g_assert_true(sysmem_region_check(b));
+    bl[0].offset += 1;
+    g_assert_false(sysmem_region_import(b, bl, blocks->len));   /* misaligned */
+    bl[0].offset -= 1;
+    bl[0].size += gran;
+    g_assert_false(sysmem_region_import(b, bl, blocks->len));   /* overlap */
+    bl[0].size -= gran;
+    bl[0].offset = base - gran;
+    g_assert_false(sysmem_region_import(b, bl, blocks->len));   /* outside */
+    g_assert_false(sysmem_region_import(b, NULL, 0));           /* nothing */
+    {
+        SysmemRegionBlock two[2] = {
+            { base, size / 2, true }, { base + size / 2, size / 2, true },
+        };
+
+        g_assert_false(sysmem_region_import(b, two, 2));    /* not coalesced */
+        two[1].free = false;
+        g_assert_true(sysmem_region_import(b, two, 2));
+        g_assert_true(sysmem_region_check(b));
+    }
+    sysmem_region_destroy(a);
+    sysmem_region_destroy(b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -886,5 +1000,6 @@ int main(int argc, char **argv)
     g_test_add_func("/core-snapshot/sealed-corruption",
                     test_sealed_corruption);
     g_test_add_func("/core-snapshot/no-zero-fill", test_no_zero_fill);
+    g_test_add_func("/core-snapshot/region-import", test_region_import);
     return g_test_run();
 }
