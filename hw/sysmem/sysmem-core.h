@@ -287,7 +287,9 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out);
  * inconsistent data, leaving the core empty.  Restored buffers are NOT
  * zero-filled and no host callbacks run during load; pending calls keep
  * their cookies, and their replies later go through ops->reply exactly as
- * if no migration had happened.
+ * if no migration had happened.  A core that is not empty is refused
+ * (false, *errmsg says so) and left as it is.  The format is versioned;
+ * only the same version loads.  See docs/core.md, "Migration".
  */
 bool sysmem_core_load(SysmemCore *core, const uint8_t *data, size_t len,
                       char **errmsg);
