@@ -845,6 +845,24 @@ static void test_migration(void)
     qtest_quit(dst);
 }
 
+
+/* virtio-sysmem-device: the same device on virtio-mmio (microvm). */
+static void test_mmio_device(void)
+{
+    QTestState *qts = qtest_init("-M microvm -nodefaults "
+                                 "-device virtio-sysmem-device,size=4M");
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'x-query-virtio-sysmem'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    QDict *dev;
+
+    g_assert_cmpint(qlist_size(list), ==, 1);
+    dev = qobject_to(QDict, qlist_peek(list));
+    g_assert_cmpint(qdict_get_int(dev, "region-size"), ==, 4 * 1024 * 1024);
+    g_assert_cmpint(qdict_get_int(dev, "objects"), ==, 0);
+    qobject_unref(rsp);
+    qtest_quit(qts);
+}
+
 /* Bad properties: refused with a message naming the problem. */
 
 static void assert_device_add_fails(QTestState *qts, const char *args,
@@ -937,6 +955,7 @@ static void register_virtio_sysmem_test(void)
                  NULL);
 
     qtest_add_func("/virtio-sysmem/migration", test_migration);
+    qtest_add_func("/virtio-sysmem/mmio-device", test_mmio_device);
     qtest_add_func("/virtio-sysmem/bad-properties", test_bad_properties);
     qtest_add_func("/virtio-sysmem/bad-command-line", test_bad_command_line);
 }
