@@ -18,6 +18,7 @@
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
+#include "qemu/timer.h"
 #include "qemu/units.h"
 #include "hw/qdev-properties.h"
 #include "hw/virtio/virtio.h"
@@ -520,6 +521,21 @@ static uint64_t virtio_sysmem_get_features(VirtIODevice *vdev, uint64_t f,
     return f;
 }
 
+/*
+ * Like Fuchsia's sysmem, say which participants hold up a collection that
+ * has waited for its allocation for 5 s; the core keeps no timers itself.
+ */
+#define VIRTIO_SYSMEM_STALL_MS      5000
+
+static void virtio_sysmem_stall_check(void *opaque)
+{
+    VirtIOSysmem *s = opaque;
+
+    sysmem_core_log_stalled(s->core, VIRTIO_SYSMEM_STALL_MS * 1000);
+    timer_mod(s->stall_timer, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+              VIRTIO_SYSMEM_STALL_MS);
+}
+
 /* Reset */
 
 /*
@@ -661,6 +677,10 @@ static void virtio_sysmem_realize(DeviceState *dev, Error **errp)
     s->deferred_releases = g_array_new(false, false, sizeof(SysmemHandle));
     s->release_bh = qemu_bh_new_guarded(virtio_sysmem_release_bh, s,
                                         &dev->mem_reentrancy_guard);
+    s->stall_timer = timer_new_ms(QEMU_CLOCK_REALTIME,
+                                  virtio_sysmem_stall_check, s);
+    timer_mod(s->stall_timer, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+              VIRTIO_SYSMEM_STALL_MS);
 
     virtio_init(vdev, VIRTIO_ID_SYSMEM, sizeof(struct virtio_sysmem_config));
     s->request_vq = virtio_add_queue(vdev, VIRTIO_SYSMEM_QUEUE_SIZE,
@@ -675,6 +695,7 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
     VirtIOSysmem *s = VIRTIO_SYSMEM(dev);
 
+    timer_free(s->stall_timer);
     virtio_sysmem_drop_all(s);
     qemu_bh_delete(s->release_bh);
     virtio_delete_queue(s->request_vq);

@@ -76,6 +76,8 @@ struct VirtIOSysmem {
      */
     GArray *deferred_releases;
     QEMUBH *release_bh;
+    /* Logs the participants holding up stalled collections. */
+    QEMUTimer *stall_timer;
     /* Set while the core is being reset: rings are going away. */
     bool resetting;
 };
