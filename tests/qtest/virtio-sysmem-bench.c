@@ -138,17 +138,37 @@ int main(int argc, char **argv)
            ratio[0], ratio[rounds - 1]);
 
     if (json) {
+        /* The common record of docs/benchmarks.md (bench/bench-util.h). */
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+        double floor_us = NEGOTIATION_MESSAGES * sync_us[rounds / 2];
         g_autofree char *text = g_strdup_printf(
-            "{\"benchmark\": \"device-roundtrip\", \"rounds\": %d, "
-            "\"syncs_per_round\": %d, \"sync_rtt_us\": {\"median\": %.2f, "
-            "\"min\": %.2f, \"max\": %.2f}, \"negotiation_us\": "
-            "{\"median\": %.1f, \"min\": %.1f, \"max\": %.1f}, "
-            "\"negotiation_messages\": %d, \"ratio_to_floor\": "
-            "{\"median\": %.3f, \"min\": %.3f, \"max\": %.3f}}\n",
-            rounds, syncs, sync_us[rounds / 2], sync_us[0],
-            sync_us[rounds - 1], neg_us[rounds / 2], neg_us[0],
-            neg_us[rounds - 1], NEGOTIATION_MESSAGES, ratio[rounds / 2],
-            ratio[0], ratio[rounds - 1]);
+            "{\"benchmark\": \"device-roundtrip\", \"timestamp\": \"%s\", "
+            "\"host\": \"%s, %d cpus, qtest-driven\", \"metrics\": [\n"
+            "  {\"name\": \"Node.Sync round trip\", \"unit\": \"us\", "
+            "\"median\": %.3f, \"min\": %.3f, \"max\": %.3f, "
+            "\"baseline_name\": null, \"baseline_median\": null, "
+            "\"ratio\": null},\n"
+            "  {\"name\": \"Node.Sync calls per second\", \"unit\": "
+            "\"calls/s\", \"median\": %.1f, \"min\": %.1f, \"max\": %.1f, "
+            "\"baseline_name\": null, \"baseline_median\": null, "
+            "\"ratio\": null},\n"
+            "  {\"name\": \"2-participant negotiation\", \"unit\": \"us\", "
+            "\"median\": %.1f, \"min\": %.1f, \"max\": %.1f, "
+            "\"baseline_name\": \"%d msgs x Node.Sync RTT\", "
+            "\"baseline_median\": %.1f, \"ratio\": %.4f},\n"
+            "  {\"name\": \"negotiation / transport floor (per round)\", "
+            "\"unit\": \"x\", \"median\": %.4f, \"min\": %.4f, "
+            "\"max\": %.4f, \"baseline_name\": null, "
+            "\"baseline_median\": null, \"ratio\": null}\n]}\n",
+            stamp, g_get_host_name(), g_get_num_processors(),
+            sync_us[rounds / 2], sync_us[0], sync_us[rounds - 1],
+            1e6 / sync_us[rounds / 2], 1e6 / sync_us[rounds - 1],
+            1e6 / sync_us[0], neg_us[rounds / 2], neg_us[0],
+            neg_us[rounds - 1], NEGOTIATION_MESSAGES, floor_us,
+            neg_us[rounds / 2] / floor_us, ratio[rounds / 2], ratio[0],
+            ratio[rounds - 1]);
+
         if (!g_file_set_contents(json, text, -1, NULL)) {
             fprintf(stderr, "%s: cannot write %s\n", argv[0], json);
             return 1;
