@@ -546,40 +546,147 @@ static int cmd_demo(void)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
-/* ---- bench: negotiation latency and mapped write bandwidth ------------- */
+/* ---- bench: negotiation latency and mapped bandwidth (issue 7) --------- */
 
-/* Best of five runs: TCG on a busy host is noisy. */
-static double write_mbps(uint8_t *p, size_t size, int reps)
+/*
+ * Prints a table and one "bench-json: " line, the common record of
+ * docs/benchmarks.md ({"benchmark", "timestamp", "host", "metrics": [...]});
+ * make bench-guest stores it under build/bench/.
+ */
+
+#define BENCH_RUNS 7
+
+static int cmp_double(const void *a, const void *b)
 {
-    double best = 0;
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+struct bench_metric {
+    const char *name, *unit, *base_name;
+    double med, min, max, base;
+};
+
+/* Sorts v; median, min, max into m. */
+static void bench_metric(struct bench_metric *m, const char *name,
+                         const char *unit, double *v, int n,
+                         const struct bench_metric *base)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    m->name = name;
+    m->unit = unit;
+    m->med = v[n / 2];
+    m->min = v[0];
+    m->max = v[n - 1];
+    m->base_name = base ? base->name : NULL;
+    m->base = base ? base->med : 0;
+}
+
+/* MiB/s of BENCH_RUNS passes over the mapping, each pass `reps` sweeps. */
+static void bandwidth(uint8_t *p, size_t size, bool write, double *out)
+{
+    volatile uint64_t sink = 0;
 
     memset(p, 1, size);             /* fault everything in first */
-    for (int run = 0; run < 5; run++) {
+    for (int run = 0; run < BENCH_RUNS; run++) {
         uint64_t t0 = now_ns();
-        double mbps;
+        int reps = 4;
 
         for (int r = 0; r < reps; r++) {
-            memset(p, r + run, size);
+            if (write) {
+                memset(p, r + run, size);
+            } else {
+                const uint64_t *q = (const uint64_t *)p;
+                uint64_t s = 0;
+
+                for (size_t i = 0; i < size / 8; i += 4) {
+                    s += q[i] + q[i + 1] + q[i + 2] + q[i + 3];
+                }
+                sink += s;
+            }
         }
-        mbps = (double)size * reps / ((now_ns() - t0) / 1e9) / (1 << 20);
-        best = mbps > best ? mbps : best;
+        out[run] = (double)size * reps / ((now_ns() - t0) / 1e9) / (1 << 20);
     }
-    return best;
+    (void)sink;
+}
+
+/* A one-buffer collection of size bytes in one coherency domain. */
+static uint8_t *bench_buffer(int alloc, uint64_t size, bool ram_domain,
+                             sysmem2_buffer_collection_info_t *info,
+                             int *col, bool *cached, int dev)
+{
+    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
+    struct vsysmem_buffer_info bi;
+    uint8_t *p;
+    int ret;
+
+    vsm2_constraints_cpu(c, 1, size, true);
+    c->buffer_memory_constraints.cpu_domain_supported = !ram_domain;
+    c->buffer_memory_constraints.ram_domain_supported = ram_domain;
+    *col = vsm2_allocate_non_shared_collection(alloc);
+    ret = *col < 0 ? *col : vsm2_set_constraints(*col, c);
+    free(c);
+    if (!ret) {
+        ret = vsm2_wait_for_all_buffers_allocated(*col, info, 0);
+    }
+    if (ret) {
+        fail("bench: allocate", ret);
+        return NULL;
+    }
+    p = vsm_map((int)info->buffers[0].vmo, size, true);
+    if (!p) {
+        fail("bench: mmap", -errno);
+        return NULL;
+    }
+    vsm_buffer_info(dev, (int)info->buffers[0].vmo, &bi);
+    *cached = bi.flags & VSYSMEM_BUFFER_CPU_CACHED;
+    return p;
 }
 
 static int cmd_bench(uint64_t size, unsigned int rounds)
 {
+    /* Messages the timed negotiation sends: AllocateSharedCollection,
+     * Duplicate, BindSharedCollection x2, SetConstraints x2,
+     * WaitForAllBuffersAllocated x2. */
+    enum { NEG_MESSAGES = 8, SYNCS = 100 };
     sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
     sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
-    uint64_t *lat = calloc(rounds, sizeof(*lat));
-    int dev, alloc, fails = 0, col, mfd, ret;
-    struct vsysmem_buffer_info bi;
-    double buf_mbps, memfd_mbps;
+    double *neg = calloc(rounds, sizeof(*neg));
+    double sync_us[BENCH_RUNS], bw[6][BENCH_RUNS], floor_v[BENCH_RUNS];
+    static const char *const bw_names[6] = {
+        "memfd write", "memfd read", "CPU-domain buffer write",
+        "CPU-domain buffer read", "RAM-domain buffer write",
+        "RAM-domain buffer read",
+    };
+    struct bench_metric m[12];
+    int dev, alloc, fails = 0, col, mfd, ret, nm = 0;
+    bool cached[2] = { false, false };
+    char stamp[32];
+    time_t now;
     uint8_t *p;
 
-    if (open_dev(&dev, &alloc) || !c || !info || !lat) {
+    if (open_dev(&dev, &alloc) || !c || !info || !neg) {
         return 1;
     }
+    /* In-guest Node.Sync round trip: the transport floor. */
+    col = vsm2_allocate_non_shared_collection(alloc);
+    if (col < 0) {
+        return fail("bench: collection", col);
+    }
+    for (int run = 0; run < BENCH_RUNS; run++) {
+        uint64_t t0 = now_ns();
+
+        for (int i = 0; i < SYNCS; i++) {
+            if (vsm2_sync(col)) {
+                return fail("bench: Sync", -EIO);
+            }
+        }
+        sync_us[run] = (now_ns() - t0) / 1e3 / SYNCS;
+    }
+    vsm2_release(col);
+    close(col);
+
     vsm2_constraints_cpu(c, 1, 64 * 1024, true);
     for (unsigned int r = 0; r < rounds; r++) {
         uint64_t t0 = now_ns();
@@ -593,36 +700,15 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
         vsm2_info_close_handles(info);
         ret |= vsm2_wait_for_all_buffers_allocated(b, info, 0);
         vsm2_info_close_handles(info);
-        lat[r] = now_ns() - t0;
+        neg[r] = (now_ns() - t0) / 1e3;
         fails += ret != 0;
         vsm2_release(a);
         vsm2_release(b);
         close(a);
         close(b);
     }
-    qsort(lat, rounds, sizeof(*lat), cmp_u64);
-    printf("bench: %u two-participant negotiations (one process): median "
-           "%.3f ms, p10 %.3f ms, p90 %.3f ms, %d failed\n", rounds,
-           lat[rounds / 2] / 1e6, lat[rounds / 10] / 1e6,
-           lat[rounds * 9 / 10] / 1e6, fails);
 
-    col = vsm2_allocate_non_shared_collection(alloc);
-    memset(c, 0, sizeof(*c));
-    vsm2_constraints_cpu(c, 1, size, true);
-    ret = col < 0 ? col : vsm2_set_constraints(col, c);
-    if (!ret) {
-        ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
-    }
-    if (ret) {
-        return fail("bench: allocate", ret);
-    }
-    p = vsm_map((int)info->buffers[0].vmo, size, true);
-    if (!p) {
-        return fail("bench: mmap", -errno);
-    }
-    buf_mbps = write_mbps(p, size, 4);
-    vsm_unmap(p, size);
-
+    /* Mapping bandwidth: memfd, then a buffer per coherency domain. */
     mfd = memfd_create("bench", 0);
     if (mfd < 0 || ftruncate(mfd, (off_t)size)) {
         return fail("bench: memfd", -errno);
@@ -631,23 +717,84 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
     if (p == MAP_FAILED) {
         return fail("bench: mmap memfd", -errno);
     }
-    memfd_mbps = write_mbps(p, size, 4);
+    bandwidth(p, size, true, bw[0]);
+    bandwidth(p, size, false, bw[1]);
     munmap(p, size);
     close(mfd);
-    vsm_buffer_info(dev, (int)info->buffers[0].vmo, &bi);
-    printf("bench: mmap write bandwidth over %" PRIu64 " MiB: sysmem buffer "
-           "%.0f MiB/s (%s), memfd %.0f MiB/s (ratio %.2f)\n", size >> 20,
-           buf_mbps, bi.flags & VSYSMEM_BUFFER_CPU_CACHED ? "cached" :
-           "write-combined", memfd_mbps, buf_mbps / memfd_mbps);
+    for (int d = 0; d < 2; d++) {
+        p = bench_buffer(alloc, size, d == 1, info, &col, &cached[d], dev);
+        if (!p) {
+            return 1;
+        }
+        bandwidth(p, size, true, bw[2 + 2 * d]);
+        bandwidth(p, size, false, bw[3 + 2 * d]);
+        vsm_unmap(p, size);
+        vsm2_release(col);
+        vsm2_info_close_handles(info);
+        close(col);
+    }
+
+    bench_metric(&m[nm++], "in-guest Node.Sync round trip", "us", sync_us,
+                 BENCH_RUNS, NULL);
+    for (int i = 0; i < BENCH_RUNS; i++) {
+        floor_v[i] = NEG_MESSAGES * sync_us[i];
+    }
+    bench_metric(&m[nm++], "8 msgs x Node.Sync RTT", "us", floor_v,
+                 BENCH_RUNS, NULL);
+    bench_metric(&m[nm++], "2-participant negotiation", "us", neg, rounds,
+                 &m[1]);
+    bench_metric(&m[nm], "memfd write", "MiB/s", bw[0], BENCH_RUNS, NULL);
+    bench_metric(&m[nm + 1], "memfd read", "MiB/s", bw[1], BENCH_RUNS, NULL);
+    for (int i = 2; i < 6; i++) {
+        bench_metric(&m[nm + i], bw_names[i], "MiB/s", bw[i], BENCH_RUNS,
+                     &m[nm + (i % 2)]);
+    }
+    nm += 6;
+
+    printf("bench: %u negotiations (%d failed), %d x %d Syncs, %" PRIu64
+           " MiB mappings (CPU domain %s, RAM domain %s)\n", rounds, fails,
+           BENCH_RUNS, SYNCS, size >> 20,
+           cached[0] ? "cached" : "write-combined",
+           cached[1] ? "cached" : "write-combined");
+    printf("%-32s %-6s %10s %10s %10s  %-24s %10s %7s\n", "metric", "unit",
+           "median", "min", "max", "baseline", "base med", "ratio");
+    for (int i = 0; i < nm; i++) {
+        printf("%-32s %-6s %10.1f %10.1f %10.1f", m[i].name, m[i].unit,
+               m[i].med, m[i].min, m[i].max);
+        if (m[i].base_name) {
+            printf("  %-24s %10.1f %7.3f\n", m[i].base_name, m[i].base,
+                   m[i].med / m[i].base);
+        } else {
+            printf("\n");
+        }
+    }
+
     /* One machine-readable line for make bench-guest. */
-    printf("bench-json: {\"negotiations\": %u, \"negotiation_median_ms\": %.4f, "
-           "\"negotiation_p90_ms\": %.4f, \"map_bytes\": %" PRIu64 ", "
-           "\"buffer_write_mib_s\": %.1f, \"memfd_write_mib_s\": %.1f, "
-           "\"buffer_cached\": %s}\n", rounds, lat[rounds / 2] / 1e6,
-           lat[rounds * 9 / 10] / 1e6, size, buf_mbps, memfd_mbps,
-           bi.flags & VSYSMEM_BUFFER_CPU_CACHED ? "true" : "false");
-    vsm2_release(col);
-    vsm2_info_close_handles(info);
+    now = time(NULL);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    printf("bench-json: {\"benchmark\": \"guest\", \"timestamp\": \"%s\", "
+           "\"host\": \"guest, %ld cpus, %" PRIu64 " MiB mappings, CPU "
+           "domain %s, RAM domain %s\", \"metrics\": [", stamp,
+           sysconf(_SC_NPROCESSORS_ONLN), size >> 20,
+           cached[0] ? "cached" : "write-combined",
+           cached[1] ? "cached" : "write-combined");
+    for (int i = 0; i < nm; i++) {
+        printf("%s{\"name\": \"%s\", \"unit\": \"%s\", \"median\": %.4f, "
+               "\"min\": %.4f, \"max\": %.4f, ", i ? ", " : "", m[i].name,
+               m[i].unit, m[i].med, m[i].min, m[i].max);
+        if (m[i].base_name) {
+            printf("\"baseline_name\": \"%s\", \"baseline_median\": %.4f, "
+                   "\"ratio\": %.4f}", m[i].base_name, m[i].base,
+                   m[i].med / m[i].base);
+        } else {
+            printf("\"baseline_name\": null, \"baseline_median\": null, "
+                   "\"ratio\": null}");
+        }
+    }
+    printf("]}\n");
+    free(c);
+    free(info);
+    free(neg);
     return fails ? 1 : 0;
 }
 
