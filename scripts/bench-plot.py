@@ -76,7 +76,7 @@ def plot(key, points, out_png, tmp):
         f"set ylabel {gp_str(unit)}",
         "set xtics rotate by -35 font ',8'",
         "set grid",
-        "set key top left",
+        "set key outside bottom center horizontal",
         "set yrange [0:*]",
         f"set xrange [-0.5:{len(points) - 0.5}]",
         "plot " + ", ".join(plots),
@@ -101,7 +101,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for key in sorted(series):
             points = series[key]
-            png = os.path.join(out_dir, slug(key[0] + "--" + key[1]) + ".png")
+            png = os.path.join(out_dir, slug(key[0]) + "--" + slug(key[1]) + ".png")
             plot(key, points, png, tmp)
             ts, m = points[-1]
             ratio = m.get("ratio")
