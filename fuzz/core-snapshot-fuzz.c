@@ -10,7 +10,13 @@
  *      attached tokens, lifetime trackers) with (u16 offset, u8 xor)
  *      edits from the input, checksum fixed up;
  *   3  the real snapshot with the input spliced in at a u16 offset,
- *      checksum fixed up.
+ *      checksum fixed up;
+ *   4  a program of host operations (connects, tokens, binds,
+ *      constraints, waits, releases, closes, AttachToken, groups, lifetime
+ *      trackers, weak, dispensable, buffer releases) run twice: straight,
+ *      and with the core migrated in place wherever the program says.
+ *      Every reachable state must save and load, and the host must see
+ *      exactly the same replies, handles, closes, stats and dump.
  *
  * Whatever loads must save again, that save must load into another fresh
  * core and save to the same bytes, the core must survive a dump, a stall
@@ -265,6 +271,234 @@ static void exercise(SysmemCore *core)
     check_empty(core, "after reset");
 }
 
+/* ------------------------------------------------------------------ */
+/* Mode 4: migration must be invisible                                  */
+
+typedef struct Prog {
+    const uint8_t *p;
+    size_t n;
+} Prog;
+
+static uint8_t pu8(Prog *in)
+{
+    uint8_t v = 0;
+
+    if (in->n) {
+        v = *in->p++;
+        in->n--;
+    }
+    return v;
+}
+
+typedef struct IdList {
+    uint32_t v[32];
+    unsigned n;
+} IdList;
+
+static void id_add(IdList *l, uint32_t id)
+{
+    l->v[l->n++ % 32] = id;
+}
+
+static uint32_t id_pick(IdList *l, Prog *in)
+{
+    uint8_t k = pu8(in);
+
+    return l->n ? l->v[k % MIN(l->n, 32)] : 1 + k % 4;
+}
+
+/* Save, empty the core without callbacks, load: must always work. */
+static void migrate_in_place(VsHost *h)
+{
+    SysmemCore *core = vs_host_core(h);
+    g_autoptr(GByteArray) a = g_byte_array_new();
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    char *err = NULL;
+
+    sysmem_core_save(core, a);
+    core->quiet = true;
+    sysmem_core_reset(core);
+    core->quiet = false;
+    check_empty(core, "after a quiet reset");
+    if (!sysmem_core_load(core, a->data, a->len, &err)) {
+        g_printerr("a reachable state does not load: %s\n", err);
+        abort();
+    }
+    sysmem_core_save(core, b);
+    if (a->len != b->len || memcmp(a->data, b->data, a->len)) {
+        g_printerr("save -> load -> save changed the bytes\n");
+        abort();
+    }
+}
+
+static void rec_call(GString *rec, const VsCall *c)
+{
+    uint32_t i;
+
+    g_string_append_printf(rec, "call %d %d %u:", c->done, c->answered, c->n);
+    for (i = 0; i < c->n; i++) {
+        g_string_append_printf(rec, "%02x", c->bytes[i]);
+    }
+    for (i = 0; i < c->nh; i++) {
+        g_string_append_printf(rec, " %u/%u/%x/%x/%" G_GINT64_MODIFIER "x/%"
+                               G_GINT64_MODIFIER "x", c->handles[i].kind,
+                               c->handles[i].id, c->handles[i].rights,
+                               c->handles[i].flags, c->handles[i].offset,
+                               c->handles[i].size);
+    }
+    g_string_append_c(rec, '\n');
+}
+
+/*
+ * Run a program of host operations; with @mig, op 13 migrates the core.
+ * Everything observable goes into @rec.
+ */
+static void run_program(const uint8_t *data, size_t size, bool mig,
+                        GString *rec)
+{
+    SysmemCoreConfig cfg = { .region_size = REGION,
+                             .secure_heap_size = SECURE };
+    VsHost *h = vs_host_new(&cfg);
+    Prog in = { data, size };
+    IdList allocs = { .n = 0 }, nodes = { .n = 0 }, all = { .n = 0 };
+    g_autoptr(GPtrArray) calls = g_ptr_array_new();
+    g_autofree SysmemConstraints *c = NULL;
+    SysmemCoreStats st;
+    unsigned steps = 0, i;
+    uint32_t id;
+
+    while (in.n && steps++ < 120) {
+        uint8_t op = pu8(&in);
+        bool v1 = op & 0x80;
+
+        switch (op % 16) {
+        case 0:
+            id = vs_connect(h, v1);
+            id_add(&allocs, id);
+            id_add(&all, id);
+            break;
+        case 1:
+            id = vs_allocate_shared(h, id_pick(&allocs, &in), v1);
+            id_add(&nodes, id);
+            id_add(&all, id);
+            break;
+        case 2:
+            id = vs_duplicate(h, id_pick(&nodes, &in),
+                              pu8(&in) & 1 ? FIDL_RIGHT_SAME_RIGHTS :
+                              ~FIDL_RIGHT_WRITE, v1);
+            id_add(&nodes, id);
+            id_add(&all, id);
+            break;
+        case 3:
+            id = vs_bind(h, id_pick(&allocs, &in), id_pick(&nodes, &in), v1);
+            id_add(&nodes, id);
+            id_add(&all, id);
+            break;
+        case 4: {
+            uint8_t k = pu8(&in);
+
+            g_free(c);
+            c = cpu_constraints(k % 3, (uint64_t)(1 + (k >> 2) % 8) * 4096);
+            if (k & 0x40) {
+                c->has_min_buffer_count = true;
+                c->min_buffer_count = 4;
+            }
+            vs_set_constraints(h, id_pick(&nodes, &in), c);
+            break;
+        }
+        case 5:
+            g_ptr_array_add(calls, vs_wait(h, id_pick(&nodes, &in), v1));
+            break;
+        case 6:
+            vs_release(h, id_pick(&nodes, &in), v1);
+            break;
+        case 7:
+            vs_peer_close(h, id_pick(&all, &in));
+            break;
+        case 8:
+            id = vs_attach_token(h, id_pick(&nodes, &in),
+                                 FIDL_RIGHT_SAME_RIGHTS);
+            id_add(&nodes, id);
+            id_add(&all, id);
+            break;
+        case 9:
+            id = vs_create_group(h, id_pick(&nodes, &in));
+            id_add(&nodes, id);
+            id_add(&all, id);
+            break;
+        case 10:
+            id = vs_group_create_child(h, id_pick(&nodes, &in),
+                                       FIDL_RIGHT_SAME_RIGHTS);
+            id_add(&nodes, id);
+            id_add(&all, id);
+            break;
+        case 11:
+            vs_all_children_present(h, id_pick(&nodes, &in));
+            break;
+        case 12:
+            id = vs_attach_lifetime(h, id_pick(&nodes, &in), pu8(&in) % 4);
+            id_add(&all, id);
+            break;
+        case 13:
+            if (mig) {
+                migrate_in_place(h);
+            }
+            break;
+        case 14:
+            vs_release_buffers(h);
+            break;
+        case 15:
+            if (v1) {
+                vs_set_dispensable(h, id_pick(&nodes, &in));
+            } else {
+                vs_send(h, id_pick(&nodes, &in),
+                        SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+            }
+            break;
+        }
+    }
+    for (i = 0; i < calls->len; i++) {
+        rec_call(rec, g_ptr_array_index(calls, i));
+    }
+    for (i = 0; i < MIN(all.n, 32); i++) {
+        int32_t ep = 0;
+        bool closed = vs_closed(h, all.v[i], &ep);
+
+        g_string_append_printf(rec, "id %u closed %d %d\n", all.v[i], closed,
+                               closed ? ep : 0);
+    }
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_string_append_printf(rec, "stats %u %u %u %u %u %" G_GUINT64_FORMAT
+                           " %u %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+                           st.channels, st.collections, st.buffers,
+                           st.buffer_handles, st.objects, st.region_used,
+                           st.fragmentation, st.allocations_total,
+                           st.failures_total);
+    sysmem_core_dump(vs_host_core(h), rec);
+    vs_drop_all(h);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    if (st.buffers || st.region_used || st.collections || st.buffer_handles ||
+        st.channels) {
+        g_printerr("leak after closing everything (migrating: %d)\n", mig);
+        abort();
+    }
+    vs_host_free(h);
+}
+
+static void twin_programs(const uint8_t *data, size_t size)
+{
+    g_autoptr(GString) a = g_string_new(NULL);
+    g_autoptr(GString) b = g_string_new(NULL);
+
+    run_program(data, size, false, a);
+    run_program(data, size, true, b);
+    if (strcmp(a->str, b->str)) {
+        g_printerr("migration changed what the host saw:\n--- straight\n%s"
+                   "--- migrated\n%s", a->str, b->str);
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -280,9 +514,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!size) {
         return 0;
     }
-    mode = data[0] % 4;
+    mode = data[0] % 5;
     data++;
     size--;
+    if (mode == 4) {
+        twin_programs(data, size);
+        return 0;
+    }
     switch (mode) {
     case 0:
     case 1:
