@@ -84,8 +84,12 @@ def pattern(data, index=0, stride=0):
     return cmd(OP_ADD_DMA_PATTERN, struct.pack("<BB", index, stride) + data)
 
 
-def init_device():
-    """Reset, features (VERSION_1, V1, SECURE_HEAP), both queues, DRIVER_OK."""
+def init_device(queues=(0, 1)):
+    """Reset, features (VERSION_1, V1, SECURE_HEAP), queues, DRIVER_OK.
+
+    Without the event queue (queues=(0,)) events wait in the device (up to
+    max-pending-events), so no event-queue DMA reads interleave with the
+    request queue's patterns."""
     c = [write("common", STATUS, 0, BYTE),
          write("common", STATUS, 1, BYTE),
          write("common", STATUS, 3, BYTE),
@@ -95,7 +99,8 @@ def init_device():
          write("common", GFSELECT, 1),
          write("common", GF, 0x1),
          write("common", STATUS, 0xB, BYTE)]
-    for q, (desc, avail, used) in RING.items():
+    for q in queues:
+        desc, avail, used = RING[q]
         c += [write("common", Q_SELECT, q, WORD),
               write("common", Q_SIZE, QSIZE, WORD),
               write("common", Q_DESC, desc), write("common", Q_DESC + 4, 0),
@@ -144,6 +149,18 @@ def table_one_handle():
             struct.pack("<IHH", 0xFFFFFFFF, 1, 1))
 
 
+# SetConstraints: CPU read/write often, 2 buffers for camping, 64 KiB each
+# (what qsysmem_set_constraints(coll, 2, 65536) in
+# tests/qtest/libqos/virtio-sysmem-fidl.c sends; encoded by codec/).
+SET_CONSTRAINTS_2x64K = bytes.fromhex(
+    "00000000020080017b1950d6190fde1f0100000000000000ffffffffffffffff"
+    "88000000000000000700000000000000ffffffffffffffff2000000000000000"
+    "0200000000000100000000000000000000000000000000000000000000000000"
+    "000000000000000020000000000000000200000000000000ffffffffffffffff"
+    "00000000000000000a000000000001000100000000000000ffffffffffffffff"
+    "08000000000000000000010000000000")
+
+
 def empty_table():
     return struct.pack("<QQ", 0, 0xFFFFFFFFFFFFFFFF)
 
@@ -157,26 +174,28 @@ def seeds():
     out["init"] = init_device()
 
     d = Driver()
-    out["connect-close"] = (init_device() +
+    out["connect-close"] = (init_device(queues=(0,)) +
                             d.request(OP_CONNECT, 1, PROTO_SYSMEM2) +
                             d.request(OP_CONNECT, 2, PROTO_SYSMEM1) +
                             d.request(OP_CLOSE, 1) + d.request(OP_CLOSE, 2))
 
     # sysmem2: Allocator -> AllocateNonSharedCollection -> Sync ->
-    # SetConstraints (no constraints) -> WaitForAllBuffersAllocated ->
-    # Release; AllocateSharedCollection -> token Sync; CLOSE all.
+    # SetConstraints (2 x 64 KiB) -> WaitForAllBuffersAllocated (2 buffer
+    # handles, device ids 0x80000000...) -> CLOSE the buffers -> Release;
+    # AllocateSharedCollection -> token Sync; CLOSE all.
     d = Driver()
     out["negotiate-v2"] = (
-        init_device() +
+        init_device(queues=(0,)) +
         d.request(OP_CONNECT, 1, PROTO_SYSMEM2) +
         d.request(OP_MESSAGE, 1, msg=fidl(ORD["alloc_non_shared"],
                                           table_one_handle()),
                   handles=[handle(HANDLE_CHANNEL_SERVER, 2)]) +
         d.request(OP_MESSAGE, 2, msg=fidl(ORD["sync"], txid=1)) +
-        d.request(OP_MESSAGE, 2, msg=fidl(ORD["set_constraints"],
-                                          empty_table())) +
+        d.request(OP_MESSAGE, 2, msg=SET_CONSTRAINTS_2x64K) +
         d.request(OP_MESSAGE, 2, msg=fidl(ORD["wait_allocated"], txid=2),
-                  resp=1024) +
+                  resp=2048) +
+        d.request(OP_CLOSE, 0x80000000) + d.request(OP_CLOSE, 0x80000001) +
+        d.request(OP_CLOSE, 0x80000002) +
         d.request(OP_MESSAGE, 2, msg=fidl(ORD["release"])) +
         d.request(OP_MESSAGE, 1, msg=fidl(ORD["alloc_shared"],
                                           table_one_handle()),
@@ -185,11 +204,25 @@ def seeds():
         d.request(OP_CLOSE, 3) + d.request(OP_CLOSE, 2) +
         d.request(OP_CLOSE, 1))
 
+    # A collection that fails (no constraints at all): CLOSED event queued
+    # while the event queue has no buffers; then the event queue is kicked.
+    d = Driver()
+    out["fail-collection"] = (
+        init_device(queues=(0,)) +
+        d.request(OP_CONNECT, 1, PROTO_SYSMEM2) +
+        d.request(OP_MESSAGE, 1, msg=fidl(ORD["alloc_non_shared"],
+                                          table_one_handle()),
+                  handles=[handle(HANDLE_CHANNEL_SERVER, 2)]) +
+        d.request(OP_MESSAGE, 2, msg=fidl(ORD["set_constraints"],
+                                          empty_table())) +
+        d.request(OP_MESSAGE, 2, msg=fidl(ORD["sync"], txid=5)) +
+        d.request(OP_CLOSE, 2) + d.request(OP_CLOSE, 1))
+
     # fuchsia.sysmem (v1) Allocator, AllocateNonSharedCollection (a struct
     # with one handle), and an unknown flexible two-way method.
     d = Driver()
     out["v1-unknown"] = (
-        init_device() +
+        init_device(queues=(0,)) +
         d.request(OP_CONNECT, 5, PROTO_SYSMEM1) +
         d.request(OP_MESSAGE, 5, msg=fidl(ORD["v1_alloc_non_shared"],
                                           struct.pack("<II", 0xFFFFFFFF, 0),
@@ -205,7 +238,7 @@ def seeds():
     bad_magic = bytearray(fidl(ORD["sync"], txid=9))
     bad_magic[7] = 2
     out["refusals"] = (
-        init_device() +
+        init_device(queues=(0,)) +
         d.request(OP_CONNECT, 0, PROTO_SYSMEM2) +
         d.request(OP_CONNECT, 0x80000001, PROTO_SYSMEM2) +
         d.request(OP_CONNECT, 9, 99) +

@@ -931,6 +931,239 @@ static void test_bad_command_line(void)
     g_assert_nonnull(strstr(err, "not a power of two"));
 }
 
+/*
+ * Two virtio-sysmem devices in one QEMU: ids are per device instance.  A
+ * channel, buffer or token id valid on device A names nothing on device B:
+ * messages to it fail there (NOT_FOUND), CLOSE of it does nothing to A, a
+ * token of A passed to B fails only B's new collection, and B may reuse
+ * A's ids for its own channels.  A never notices.
+ */
+typedef struct SysmemPair {
+    QTestState *qts;
+    QGuestAllocator alloc;
+    QPCIBus *bus;
+    QVirtioPCIDevice *dev[2];
+    QVirtioSysmem s[2];
+} SysmemPair;
+
+static void pair_start(SysmemPair *p)
+{
+    int i;
+
+    p->qts = qtest_init("-M pc"
+                        " -device virtio-sysmem-pci,id=sa,addr=04.0,size=16M"
+                        " -device virtio-sysmem-pci,id=sb,addr=05.0,size=16M");
+    pc_alloc_init(&p->alloc, p->qts, ALLOC_NO_FLAGS);
+    p->bus = qpci_new_pc(p->qts, &p->alloc);
+    for (i = 0; i < 2; i++) {
+        QPCIAddress addr = { .devfn = QPCI_DEVFN(4 + i, 0) };
+
+        p->dev[i] = virtio_pci_new(p->bus, &addr);
+        g_assert_nonnull(p->dev[i]);
+        qvirtio_pci_start_hw(&p->dev[i]->obj);
+        p->s[i].vdev = &p->dev[i]->vdev;
+        p->s[i].alloc = &p->alloc;
+        qvirtio_sysmem_start(&p->s[i]);
+    }
+}
+
+/* x-query-virtio-sysmem's entry for the device with qdev id @id. */
+static QDict *pair_query(QTestState *qts, const char *id)
+{
+    g_autofree char *needle = g_strdup_printf("/%s/", id);
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'x-query-virtio-sysmem'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    const QListEntry *e;
+    QDict *found = NULL;
+
+    g_assert_nonnull(list);
+    g_assert_cmpint(qlist_size(list), ==, 2);
+    QLIST_FOREACH_ENTRY(list, e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (strstr(qdict_get_str(d, "path"), needle)) {
+            g_assert_null(found);
+            found = d;
+        }
+    }
+    g_assert_nonnull(found);
+    qobject_ref(found);
+    qobject_unref(rsp);
+    return found;
+}
+
+static void assert_pair_state(QTestState *qts, const char *id,
+                              uint64_t region_used, int64_t objects)
+{
+    QDict *d = pair_query(qts, id);
+
+    g_assert_cmpuint(qdict_get_int(d, "region-used"), ==, region_used);
+    if (objects >= 0) {
+        g_assert_cmpint(qdict_get_int(d, "objects"), ==, objects);
+    }
+    qobject_unref(d);
+}
+
+static void test_two_devices_isolated(void)
+{
+    SysmemPair pair = {}, *p = &pair;
+    QVirtioSysmem *A, *B;
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL;
+    uint32_t a, coll, token, bcoll, i;
+    uint64_t used;
+    QVirtioSysmemCall w, c;
+    QDict *d;
+    int64_t a_objects;
+
+    pair_start(p);
+    A = &p->s[0];
+    B = &p->s[1];
+    for (i = 0; i < 8; i++) {
+        qvirtio_sysmem_post_event(p->qts, A, 256);
+        qvirtio_sysmem_post_event(p->qts, B, 256);
+    }
+
+    /* On A: an allocator, an allocated collection with 2 buffers, a token. */
+    a = qsysmem_open_allocator(p->qts, A, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    coll = qsysmem_allocate_non_shared(p->qts, A, a);
+    qsysmem_set_constraints(p->qts, A, coll, 2, 64 * 1024);
+    w = qsysmem_wait_allocated(p->qts, A, coll);
+    res = qsysmem_wait_result(p->qts, A, &w, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+    g_assert_cmpuint(le32_to_cpu(r->resp.num_handles), ==, 2);
+    used = le64_to_cpu(r->handles[0].size) + le64_to_cpu(r->handles[1].size);
+    token = qsysmem_allocate_shared(p->qts, A, a);
+    qsysmem_node_sync(p->qts, A, token);
+    assert_pair_state(p->qts, "sb", 0, 0);
+    d = pair_query(p->qts, "sa");
+    g_assert_cmpuint(qdict_get_int(d, "region-used"), ==, used);
+    a_objects = qdict_get_int(d, "objects");
+    qobject_unref(d);
+
+    /* A's channel ids name nothing on B: one-way messages are NOT_FOUND. */
+    c = qvirtio_sysmem_fidl_submit(p->qts, B, coll,
+                                   SYSMEM_M_SYSMEM2_NODE_RELEASE, NULL,
+                                   NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(p->qts, B, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
+    c = qvirtio_sysmem_fidl_submit(p->qts, B, a,
+        SYSMEM_M_SYSMEM2_ALLOCATOR_SET_DEBUG_CLIENT_INFO,
+        &(sysmem2_allocator_set_debug_client_info_request_t){}, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(p->qts, B, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
+    /* ... and two-way calls to them get no reply from A's servers. */
+    c = qvirtio_sysmem_fidl_submit(p->qts, B, token,
+                                   SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(p->qts, B, &c, rep), !=,
+                    VIRTIO_SYSMEM_S_OK);
+
+    /* CLOSE on B of A's buffers, channels and token does nothing to A. */
+    for (i = 0; i < 2; i++) {
+        g_assert_cmpint(qsysmem_close(p->qts, B, le32_to_cpu(r->handles[i].id)),
+                        ==, VIRTIO_SYSMEM_S_OK);
+    }
+    g_assert_cmpint(qsysmem_close(p->qts, B, coll), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(p->qts, B, token), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(p->qts, B, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_pair_state(p->qts, "sa", used, a_objects);
+    assert_pair_state(p->qts, "sb", 0, 0);
+
+    /* B's id space is its own: it may open a channel with A's ids. */
+    g_assert_cmpint(qsysmem_connect(p->qts, B, a,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    qsysmem_node_sync(p->qts, B, qsysmem_allocate_non_shared(p->qts, B, a));
+
+    /*
+     * A's token handed to B: B does not know it, so only the collection
+     * being bound on B fails; B's allocator and A's token carry on.
+     */
+    bcoll = qsysmem_bind_token(p->qts, B, a, token);
+    c = qvirtio_sysmem_fidl_submit(p->qts, B, bcoll,
+                                   SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(p->qts, B, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qsysmem_close(p->qts, B, bcoll), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_node_sync(p->qts, B, qsysmem_allocate_non_shared(p->qts, B, a));
+
+    /* A is untouched: its token, collection and buffers all still work. */
+    qsysmem_node_sync(p->qts, A, token);
+    qsysmem_node_sync(p->qts, A, coll);
+    assert_pair_state(p->qts, "sa", used, a_objects);
+    assert_pair_state(p->qts, "sb", 0, -1);
+
+    /* Both release everything; each region is empty again. */
+    qsysmem_release_buffers(p->qts, A, r);
+    qsysmem_release_node(p->qts, A, coll);
+    qsysmem_release_node(p->qts, A, token);
+    g_assert_cmpint(qsysmem_close(p->qts, A, a), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(p->qts, B, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_pair_state(p->qts, "sa", 0, -1);
+    assert_pair_state(p->qts, "sb", 0, -1);
+    qtest_quit(p->qts);
+}
+
+/*
+ * max-objects: past the limit CONNECT is refused with NO_RESOURCES and
+ * nothing else changes; once an object goes, a new one fits again.
+ */
+static void test_max_objects(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    sysmem2_allocator_allocate_non_shared_collection_request_t r = {
+        .has_collection_request = true, .collection_request = 1,
+    };
+    sysmem2_allocator_set_debug_client_info_request_t info = {
+        .has_name = true, .name_len = 4, .name = "test", .has_id = true,
+        .id = 1,
+    };
+    struct virtio_sysmem_handle h = qvirtio_sysmem_server_end(9);
+    QVirtioSysmemCall c;
+    uint32_t i;
+    QDict *rsp;
+
+    machine_start(m, "-global virtio-sysmem-device.max-objects=4");
+    for (i = 1; i <= 4; i++) {
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, i,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+    }
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 5,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_NO_RESOURCES);
+    /*
+     * A request that needs a new object (the collection's server end)
+     * fails as one with an unusable server end: that allocator is closed,
+     * the others are not.
+     */
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, 1,
+        SYSMEM_M_SYSMEM2_ALLOCATOR_ALLOCATE_NON_SHARED_COLLECTION, &r, &h, 1);
+    qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep);
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, 1,
+        SYSMEM_M_SYSMEM2_ALLOCATOR_SET_DEBUG_CLIENT_INFO, &info, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    qvirtio_sysmem_fidl_send(m->qts, &m->s, 2,
+        SYSMEM_M_SYSMEM2_ALLOCATOR_SET_DEBUG_CLIENT_INFO, &info, NULL, 0);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, 1), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 6,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, 4), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 5,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    rsp = qtest_qmp(m->qts, "{'execute': 'x-query-virtio-sysmem'}");
+    g_assert_cmpint(qdict_get_int(qobject_to(QDict, qlist_peek(
+        qdict_get_qlist(rsp, "return"))), "objects"), ==, 4);
+    qobject_unref(rsp);
+    qtest_quit(m->qts);
+}
+
 static void register_virtio_sysmem_test(void)
 {
     qos_add_test("config", "virtio-sysmem", test_config, NULL);
@@ -958,6 +1191,9 @@ static void register_virtio_sysmem_test(void)
     qtest_add_func("/virtio-sysmem/mmio-device", test_mmio_device);
     qtest_add_func("/virtio-sysmem/bad-properties", test_bad_properties);
     qtest_add_func("/virtio-sysmem/bad-command-line", test_bad_command_line);
+    qtest_add_func("/virtio-sysmem/two-devices-isolated",
+                   test_two_devices_isolated);
+    qtest_add_func("/virtio-sysmem/max-objects", test_max_objects);
 }
 
 libqos_init(register_virtio_sysmem_test);
