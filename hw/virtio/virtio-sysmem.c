@@ -467,9 +467,16 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
             status = VIRTIO_SYSMEM_S_INVALID_ARGS;
             break;
         }
-        if (!sysmem_core_buffer_release(s->core, id) &&
-            !g_hash_table_remove(s->peer_closed, GUINT_TO_POINTER(id))) {
+        if (!sysmem_core_buffer_release(s->core, id)) {
+            /*
+             * Close the guest's end of a live channel or event pair with
+             * that id (a no-op if the device already closed it), then
+             * forget the id: both ends are gone, the guest may reuse it.
+             * (Its close of a channel makes the core close the server end,
+             * which would otherwise leave the id in peer_closed for good.)
+             */
             sysmem_core_peer_closed(s->core, id);
+            g_hash_table_remove(s->peer_closed, GUINT_TO_POINTER(id));
         }
         status = VIRTIO_SYSMEM_S_OK;
         break;

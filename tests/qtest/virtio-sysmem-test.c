@@ -1164,6 +1164,29 @@ static void test_max_objects(void)
     qtest_quit(m->qts);
 }
 
+/*
+ * An id is free again once the guest has CLOSEd it: a channel opened again
+ * with the same id is a new channel, and CLOSE closes that one too.
+ */
+static void test_close_reused_id(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    uint32_t id = qsysmem_new_id();
+    QDict *dev;
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        g_assert_cmpint(qsysmem_connect(global_qtest, s, id,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        g_assert_cmpint(qsysmem_close(global_qtest, s, id), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        dev = query_sysmem();
+        g_assert_cmpint(qdict_get_int(dev, "objects"), ==, 0);
+        qobject_unref(dev);
+    }
+}
+
 static void register_virtio_sysmem_test(void)
 {
     qos_add_test("config", "virtio-sysmem", test_config, NULL);
@@ -1194,6 +1217,8 @@ static void register_virtio_sysmem_test(void)
     qtest_add_func("/virtio-sysmem/two-devices-isolated",
                    test_two_devices_isolated);
     qtest_add_func("/virtio-sysmem/max-objects", test_max_objects);
+    qos_add_test("close-reused-id", "virtio-sysmem", test_close_reused_id,
+                 NULL);
 }
 
 libqos_init(register_virtio_sysmem_test);
