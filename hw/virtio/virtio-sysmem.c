@@ -320,7 +320,14 @@ static void virtio_sysmem_core_close(void *opaque, uint32_t object_id,
     if (!g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(object_id))) {
         /* A channel: the guest gets the FIDL epitaph as its last message. */
         fidl_encode_epitaph(epitaph, bytes, sizeof(bytes), &n);
-        g_hash_table_add(s->peer_closed, GUINT_TO_POINTER(object_id));
+        /*
+         * Bounded like the objects: a guest that never CLOSEs what the
+         * device closed must not grow it (past the bound, writes to such
+         * an id fail with NOT_FOUND instead of PEER_CLOSED).
+         */
+        if (g_hash_table_size(s->peer_closed) < s->conf.max_objects) {
+            g_hash_table_add(s->peer_closed, GUINT_TO_POINTER(object_id));
+        }
     }
     virtio_sysmem_queue_event(s, VIRTIO_SYSMEM_EVENT_CLOSED, object_id,
                               epitaph, bytes, n, NULL, 0);

@@ -1187,6 +1187,76 @@ static void test_close_reused_id(void *obj, void *data, QGuestAllocator *alloc)
     }
 }
 
+/*
+ * Channels the device closed and the guest never CLOSEs are remembered
+ * (writes to them fail with PEER_CLOSED) only up to max-objects of them:
+ * such a guest cannot grow the device, and its state still migrates (the
+ * destination refuses more than max-objects of them).
+ */
+static void test_peer_closed_bounded(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/virtio-sysmem-pc-%d.bin",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    uint8_t bad[16];
+    SysmemMachine mach = {}, *m = &mach;
+    QTestState *dst;
+    QDict *rsp;
+    uint32_t i;
+
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;  /* bad magic: the device closes the channel */
+    machine_start(m, "-global virtio-sysmem-device.max-objects=4");
+    for (i = 0; i < 8; i++) {
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 100 + i,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
+                                            VIRTIO_SYSMEM_OP_MESSAGE,
+                                            100 + i, 0, bad, sizeof(bad),
+                                            NULL, 0, NULL, NULL, 0, NULL, 0),
+                        ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
+    }
+    /* The first ones are remembered, the later ones are simply gone. */
+    g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
+                                        VIRTIO_SYSMEM_OP_MESSAGE, 100, 0,
+                                        bad + 8, 8, NULL, 0, NULL, NULL, 0,
+                                        NULL, 0), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
+                                        VIRTIO_SYSMEM_OP_MESSAGE, 107, 0,
+                                        bad + 8, 8, NULL, 0, NULL, NULL, 0,
+                                        NULL, 0), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
+
+    rsp = qtest_qmp(m->qts, "{'execute': 'migrate', 'arguments': "
+                    "{'uri': %s}}", uri);
+    g_assert_false(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    wait_migration(m->qts, "completed");
+    qtest_quit(m->qts);
+
+    dst = qtest_initf("-M pc -device virtio-sysmem-pci,addr=04.0,size=16M "
+                      "-global virtio-sysmem-device.max-objects=4 "
+                      "-incoming defer");
+    rsp = qtest_qmp(dst, "{'execute': 'migrate-incoming', 'arguments': "
+                    "{'uri': %s}}", uri);
+    g_assert_false(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    wait_migration(dst, "completed");
+    unlink(path);
+    m->qts = dst;
+    m->bus->qts = dst;
+    g_assert_cmpint(qvirtio_sysmem_call(dst, &m->s, VIRTIO_SYSMEM_OP_MESSAGE,
+                                        100, 0, bad + 8, 8, NULL, 0, NULL,
+                                        NULL, 0, NULL, 0), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qsysmem_connect(dst, &m->s, 200,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    qtest_quit(dst);
+}
+
 static void register_virtio_sysmem_test(void)
 {
     qos_add_test("config", "virtio-sysmem", test_config, NULL);
@@ -1219,6 +1289,8 @@ static void register_virtio_sysmem_test(void)
     qtest_add_func("/virtio-sysmem/max-objects", test_max_objects);
     qos_add_test("close-reused-id", "virtio-sysmem", test_close_reused_id,
                  NULL);
+    qtest_add_func("/virtio-sysmem/peer-closed-bounded",
+                   test_peer_closed_bounded);
 }
 
 libqos_init(register_virtio_sysmem_test);
