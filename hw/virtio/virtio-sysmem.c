@@ -484,6 +484,8 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
              */
             sysmem_core_peer_closed(s->core, id);
             g_hash_table_remove(s->peer_closed, GUINT_TO_POINTER(id));
+            /* A node ref event (GetNodeRef) is dropped without a close. */
+            g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(id));
         }
         status = VIRTIO_SYSMEM_S_OK;
         break;

@@ -1188,25 +1188,44 @@ static void test_close_reused_id(void *obj, void *data, QGuestAllocator *alloc)
 }
 
 /*
- * Channels the device closed and the guest never CLOSEs are remembered
- * (writes to them fail with PEER_CLOSED) only up to max-objects of them:
- * such a guest cannot grow the device, and its state still migrates (the
- * destination refuses more than max-objects of them).
+ * The device's id sets stay bounded, so that no guest can grow them and
+ * the state still migrates (the destination refuses more than max-objects
+ * ids in each):
+ * - channels the device closed and the guest never CLOSEs are remembered
+ *   (writes to them fail with PEER_CLOSED) only up to max-objects of them;
+ * - a GetNodeRef event the guest CLOSEs is forgotten.
  */
-static void test_peer_closed_bounded(void)
+static void test_id_sets_bounded(void)
 {
     g_autofree char *path = g_strdup_printf("%s/virtio-sysmem-pc-%d.bin",
                                             g_get_tmp_dir(), getpid());
     g_autofree char *uri = g_strdup_printf("file:%s", path);
     uint8_t bad[16];
     SysmemMachine mach = {}, *m = &mach;
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    QVirtioSysmemCall c;
     QTestState *dst;
     QDict *rsp;
-    uint32_t i;
+    uint32_t i, a, coll;
 
     memcpy(bad, unknown_two_way, sizeof(bad));
     bad[7] = 0x02;  /* bad magic: the device closes the channel */
     machine_start(m, "-global virtio-sysmem-device.max-objects=4");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    coll = qsysmem_allocate_non_shared(m->qts, &m->s, a);
+    for (i = 0; i < 8; i++) {
+        c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, coll,
+                                       SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF,
+                                       NULL, NULL, 0);
+        g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        g_assert_cmpuint(le32_to_cpu(rep->resp.num_handles), ==, 1);
+        g_assert_cmpuint(le32_to_cpu(rep->handles[0].type), ==,
+                         VIRTIO_SYSMEM_HANDLE_EVENTPAIR);
+        g_assert_cmpint(qsysmem_close(m->qts, &m->s,
+                                      le32_to_cpu(rep->handles[0].id)), ==,
+                        VIRTIO_SYSMEM_S_OK);
+    }
     for (i = 0; i < 8; i++) {
         g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 100 + i,
                                         VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
@@ -1251,6 +1270,7 @@ static void test_peer_closed_bounded(void)
                                         100, 0, bad + 8, 8, NULL, 0, NULL,
                                         NULL, 0, NULL, 0), ==,
                     VIRTIO_SYSMEM_S_PEER_CLOSED);
+    qsysmem_node_sync(dst, &m->s, coll);
     g_assert_cmpint(qsysmem_connect(dst, &m->s, 200,
                                     VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
@@ -1289,8 +1309,7 @@ static void register_virtio_sysmem_test(void)
     qtest_add_func("/virtio-sysmem/max-objects", test_max_objects);
     qos_add_test("close-reused-id", "virtio-sysmem", test_close_reused_id,
                  NULL);
-    qtest_add_func("/virtio-sysmem/peer-closed-bounded",
-                   test_peer_closed_bounded);
+    qtest_add_func("/virtio-sysmem/id-sets-bounded", test_id_sets_bounded);
 }
 
 libqos_init(register_virtio_sysmem_test);
