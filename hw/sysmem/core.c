@@ -389,6 +389,11 @@ bool sysmem_core_buffer_release(SysmemCore *core, uint32_t buffer_id)
     return true;
 }
 
+bool sysmem_core_has_object(SysmemCore *core, uint32_t object_id)
+{
+    return sysmem_object_lookup(core, object_id) != NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Channels                                                             */
 

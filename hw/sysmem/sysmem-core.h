@@ -213,6 +213,14 @@ void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id);
  */
 bool sysmem_core_buffer_release(SysmemCore *core, uint32_t buffer_id);
 
+/*
+ * Whether object_id names a live object of the core (a channel server end,
+ * an event pair end, a node reference or a buffer handle).  The host uses
+ * it to tell what a handle the guest sent stands for before and after the
+ * core has seen the message.
+ */
+bool sysmem_core_has_object(SysmemCore *core, uint32_t object_id);
+
 /* Drop every object, collection and buffer; call ops->close for channels. */
 void sysmem_core_reset(SysmemCore *core);
 

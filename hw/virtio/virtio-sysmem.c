@@ -36,6 +36,8 @@ struct VirtIOSysmemRequest {
     /* Names the call to the core; stale cookies find nothing. */
     uint32_t cookie;
     bool held;
+    /* The core turned the call away while it was being dispatched. */
+    bool unanswered;
 };
 
 typedef struct VirtIOSysmemEvent {
@@ -288,6 +290,11 @@ static void virtio_sysmem_core_reply(void *opaque, void *cookie,
         virtio_sysmem_defer_release(s, handles, nh);
         return;
     }
+    if (!bytes && req->cookie == s->dispatching) {
+        /* virtio_sysmem_message() completes it with the core's status. */
+        req->unanswered = true;
+        return;
+    }
     virtio_sysmem_unhold(s, req);
     if (s->resetting) {
         virtio_sysmem_drop(s, req);
@@ -317,6 +324,10 @@ static void virtio_sysmem_core_close(void *opaque, uint32_t object_id,
     uint32_t n = 0;
 
     trace_virtio_sysmem_close(object_id, epitaph);
+    if (object_id == s->closing) {
+        g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(object_id));
+        return;
+    }
     if (!g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(object_id))) {
         /* A channel: the guest gets the FIDL epitaph as its last message. */
         fidl_encode_epitaph(epitaph, bytes, sizeof(bytes), &n);
@@ -350,6 +361,51 @@ static const SysmemHostOps virtio_sysmem_core_ops = {
     .log = virtio_sysmem_core_log,
 };
 
+/*
+ * The status of a MESSAGE the core refused: as zx_channel_write, writing
+ * to a channel whose other end has closed is PEER_CLOSED, to an id that
+ * names nothing NOT_FOUND.
+ */
+static int32_t virtio_sysmem_write_status(VirtIOSysmem *s, uint32_t id,
+                                          int32_t rc)
+{
+    if (rc == VIRTIO_SYSMEM_S_NOT_FOUND &&
+        g_hash_table_contains(s->peer_closed, GUINT_TO_POINTER(id))) {
+        return VIRTIO_SYSMEM_S_PEER_CLOSED;
+    }
+    return rc;
+}
+
+/*
+ * Event pair ends the guest sends.  A new end (an id no object has yet)
+ * is remembered before the core sees it, so that its close, whether the
+ * core keeps it as a tracker or drops it at once, carries no epitaph.  An
+ * id that already names an object is not: the guest claims a channel is
+ * an event pair, or hands back a node reference.  Afterwards, ids the core
+ * no longer holds (node references it consumed without a close) are
+ * forgotten, so the set holds only live event pairs.
+ */
+static void virtio_sysmem_eventpairs_sent(VirtIOSysmem *s,
+                                          const SysmemHandle *handles,
+                                          uint32_t nh, bool before)
+{
+    uint32_t i;
+
+    for (i = 0; i < nh; i++) {
+        gpointer key = GUINT_TO_POINTER(handles[i].id);
+
+        if (handles[i].kind != SYSMEM_HANDLE_EVENTPAIR) {
+            continue;
+        }
+        if (before && !sysmem_core_has_object(s->core, handles[i].id)) {
+            g_hash_table_add(s->eventpairs, key);
+        } else if (!before &&
+                   !sysmem_core_has_object(s->core, handles[i].id)) {
+            g_hash_table_remove(s->eventpairs, key);
+        }
+    }
+}
+
 static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
                                   uint32_t id, uint32_t n, uint32_t nh)
 {
@@ -381,10 +437,8 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
         iov_to_buf(elem->out_sg, elem->out_num,
                    offset + n + i * sizeof(w), &w, sizeof(w));
         handle_from_wire(&w, &handles[i]);
-        if (handles[i].kind == SYSMEM_HANDLE_EVENTPAIR) {
-            g_hash_table_add(s->eventpairs, GUINT_TO_POINTER(handles[i].id));
-        }
     }
+    virtio_sysmem_eventpairs_sent(s, handles, nh, true);
 
     /* A two-way call is held until the core replies, maybe much later. */
     two_way = n >= FIDL_HEADER_SIZE && ldl_le_p(bytes) != 0;
@@ -393,28 +447,36 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
                                 n, nh);
     if (!two_way) {
         rc = sysmem_core_message(s->core, id, bytes, n, handles, nh, NULL);
-        if (rc == VIRTIO_SYSMEM_S_NOT_FOUND &&
-            g_hash_table_contains(s->peer_closed, GUINT_TO_POINTER(id))) {
-            /* As zx_channel_write once the other end has closed. */
-            rc = VIRTIO_SYSMEM_S_PEER_CLOSED;
-        }
-        virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
+        virtio_sysmem_eventpairs_sent(s, handles, nh, false);
+        virtio_sysmem_complete(s, req, virtio_sysmem_write_status(s, id, rc),
+                               NULL, 0, NULL, 0);
         return;
     }
 
     virtio_sysmem_hold(s, req);
+    req->unanswered = false;
     cookie = req->cookie;
+    s->dispatching = cookie;
     rc = sysmem_core_message(s->core, id, bytes, n, handles, nh,
                              GUINT_TO_POINTER(cookie));
+    s->dispatching = 0;
+    virtio_sysmem_eventpairs_sent(s, handles, nh, false);
     /*
-     * The reply callback may already have completed and freed req; only a
-     * call that is still held and was rejected without an answer (e.g. no
-     * such channel) is completed here.
+     * The reply callback may already have completed and freed req.  A call
+     * that is still held and that the core turned away is completed here:
+     * an id that names no channel is NOT_FOUND (PEER_CLOSED if the device
+     * closed it); a channel that closed because of the message (a
+     * malformed message, a protocol violation) is PEER_CLOSED, as for a
+     * zx_channel_call whose server closed.
      */
-    if (rc != 0 && (req = g_hash_table_lookup(s->held_by_cookie,
-                                              GUINT_TO_POINTER(cookie)))) {
+    req = g_hash_table_lookup(s->held_by_cookie, GUINT_TO_POINTER(cookie));
+    if (req && (req->unanswered || rc != 0)) {
         virtio_sysmem_unhold(s, req);
-        virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
+        virtio_sysmem_complete(s, req,
+                               rc == VIRTIO_SYSMEM_S_NOT_FOUND ?
+                               virtio_sysmem_write_status(s, id, rc) :
+                               VIRTIO_SYSMEM_S_PEER_CLOSED,
+                               NULL, 0, NULL, 0);
     }
 }
 
@@ -479,10 +541,13 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
              * Close the guest's end of a live channel or event pair with
              * that id (a no-op if the device already closed it), then
              * forget the id: both ends are gone, the guest may reuse it.
-             * (Its close of a channel makes the core close the server end,
-             * which would otherwise leave the id in peer_closed for good.)
+             * The core closes the server end in turn; that close sends no
+             * CLOSED event (see s->closing), since a late one would reach
+             * whatever channel the guest opens next with the id.
              */
+            s->closing = id;
             sysmem_core_peer_closed(s->core, id);
+            s->closing = VIRTIO_SYSMEM_ID_INVALID;
             g_hash_table_remove(s->peer_closed, GUINT_TO_POINTER(id));
             /* A node ref event (GetNodeRef) is dropped without a close. */
             g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(id));

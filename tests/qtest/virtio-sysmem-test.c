@@ -1054,11 +1054,11 @@ static void test_two_devices_isolated(void)
         &(sysmem2_allocator_set_debug_client_info_request_t){}, NULL, 0);
     g_assert_cmpint(qvirtio_sysmem_fidl_wait(p->qts, B, &c, rep), ==,
                     VIRTIO_SYSMEM_S_NOT_FOUND);
-    /* ... and two-way calls to them get no reply from A's servers. */
+    /* ... and so are two-way calls: A's servers never see them. */
     c = qvirtio_sysmem_fidl_submit(p->qts, B, token,
                                    SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0);
-    g_assert_cmpint(qvirtio_sysmem_fidl_wait(p->qts, B, &c, rep), !=,
-                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(p->qts, B, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
 
     /* CLOSE on B of A's buffers, channels and token does nothing to A. */
     for (i = 0; i < 2; i++) {
@@ -1166,15 +1166,21 @@ static void test_max_objects(void)
 
 /*
  * An id is free again once the guest has CLOSEd it: a channel opened again
- * with the same id is a new channel, and CLOSE closes that one too.
+ * with the same id is a new channel, and CLOSE closes that one too, and
+ * no CLOSED event for the id follows.
  */
 static void test_close_reused_id(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVirtioSysmem *s = obj;
-    uint32_t id = qsysmem_new_id();
+    uint32_t id = qsysmem_new_id(), other = qsysmem_new_id();
+    struct virtio_sysmem_event ev;
+    uint8_t bad[16], epitaph[64];
     QDict *dev;
     int i;
 
+    for (i = 0; i < 4; i++) {
+        qvirtio_sysmem_post_event(global_qtest, s, 256);
+    }
     for (i = 0; i < 3; i++) {
         g_assert_cmpint(qsysmem_connect(global_qtest, s, id,
                                         VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
@@ -1185,6 +1191,25 @@ static void test_close_reused_id(void *obj, void *data, QGuestAllocator *alloc)
         g_assert_cmpint(qdict_get_int(dev, "objects"), ==, 0);
         qobject_unref(dev);
     }
+
+    /*
+     * None of those CLOSEs sent a CLOSED event for the id (one arriving
+     * after the guest reused it would close the new channel): the first
+     * event is that of a channel the device closes.
+     */
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, other,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, other, 0,
+                        bad, sizeof(bad), NULL, 0, NULL, NULL, 0, NULL, 0);
+    g_assert_true(qvirtio_sysmem_next_event(global_qtest, s, 5000000, &ev,
+                                            epitaph, sizeof(epitaph)));
+    g_assert_cmpuint(le32_to_cpu(ev.type), ==, VIRTIO_SYSMEM_EVENT_CLOSED);
+    g_assert_cmpuint(le32_to_cpu(ev.object_id), ==, other);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, other), ==,
+                    VIRTIO_SYSMEM_S_OK);
 }
 
 /*
@@ -1193,7 +1218,8 @@ static void test_close_reused_id(void *obj, void *data, QGuestAllocator *alloc)
  * ids in each):
  * - channels the device closed and the guest never CLOSEs are remembered
  *   (writes to them fail with PEER_CLOSED) only up to max-objects of them;
- * - a GetNodeRef event the guest CLOSEs is forgotten.
+ * - a GetNodeRef event the guest CLOSEs, or hands back to the device in
+ *   a message, is forgotten.
  */
 static void test_id_sets_bounded(void)
 {
@@ -1225,6 +1251,26 @@ static void test_id_sets_bounded(void)
         g_assert_cmpint(qsysmem_close(m->qts, &m->s,
                                       le32_to_cpu(rep->handles[0].id)), ==,
                         VIRTIO_SYSMEM_S_OK);
+    }
+    /* ... and so is one the guest hands back (IsAlternateFor takes it). */
+    for (i = 0; i < 8; i++) {
+        sysmem2_node_is_alternate_for_request_t alt = {
+            .has_node_ref = true, .node_ref = 1,
+        };
+        struct virtio_sysmem_handle ref;
+
+        c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, coll,
+                                       SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF,
+                                       NULL, NULL, 0);
+        g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        ref = rep->handles[0];
+        c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, coll,
+                                       SYSMEM_M_SYSMEM2_NODE_IS_ALTERNATE_FOR,
+                                       &alt, &ref, 1);
+        g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        g_assert_cmpuint(le32_to_cpu(rep->resp.num_bytes), >, 16);
     }
     for (i = 0; i < 8; i++) {
         g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 100 + i,
@@ -1277,6 +1323,98 @@ static void test_id_sets_bounded(void)
     qtest_quit(dst);
 }
 
+/*
+ * A two-way call the core turns away completes with the status of a
+ * zx_channel_call that could not be written: NOT_FOUND for an id that
+ * names no channel, PEER_CLOSED for a channel the device closed (until the
+ * guest CLOSEs it) or that closed because of the call itself.
+ */
+/* Send @msg as a two-way MESSAGE on @id; the status of the response. */
+static int32_t two_way_call(QVirtioSysmem *s, uint32_t id, const uint8_t *msg)
+{
+    uint8_t reply[64];
+
+    return qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, id,
+                               0, msg, 16, NULL, 0, NULL, reply,
+                               sizeof(reply), NULL, 0);
+}
+
+static void test_two_way_status(void *obj, void *data, QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    uint32_t id = qsysmem_new_id();
+    uint8_t bad[16];
+
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;  /* bad magic: the device closes the channel */
+    g_assert_cmpint(two_way_call(s, id, unknown_two_way), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
+    g_assert_cmpint(qsysmem_connect(global_qtest, s, id,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(two_way_call(s, id, unknown_two_way), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(two_way_call(s, id, bad), ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(two_way_call(s, id, unknown_two_way), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, id), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(two_way_call(s, id, unknown_two_way), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
+}
+
+/*
+ * An event pair handle that names one of the guest's live channels is not
+ * an event pair: the core does not take it, and when that channel closes
+ * the guest still gets its epitaph (the device does not mistake the
+ * channel for an event pair).
+ */
+static void test_eventpair_names_channel(void *obj, void *data,
+                                         QGuestAllocator *alloc)
+{
+    QVirtioSysmem *s = obj;
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    sysmem2_node_attach_node_tracking_request_t req = {
+        .has_server_end = true, .server_end = 1,
+    };
+    struct virtio_sysmem_handle h;
+    struct virtio_sysmem_event ev;
+    uint8_t bad[16], epitaph[64];
+    uint32_t a, coll;
+    QVirtioSysmemCall c;
+
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;
+    qvirtio_sysmem_post_event(global_qtest, s, 256);
+    a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    coll = qsysmem_allocate_non_shared(global_qtest, s, a);
+    h = (struct virtio_sysmem_handle) {
+        .type = cpu_to_le32(VIRTIO_SYSMEM_HANDLE_EVENTPAIR),
+        .id = cpu_to_le32(a),
+    };
+    c = qvirtio_sysmem_fidl_submit(global_qtest, s, coll,
+                                   SYSMEM_M_SYSMEM2_NODE_ATTACH_NODE_TRACKING,
+                                   &req, &h, 1);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    qsysmem_node_sync(global_qtest, s, coll);
+    qsysmem_node_sync(global_qtest, s, a);
+
+    g_assert_cmpint(qvirtio_sysmem_call(global_qtest, s,
+                                        VIRTIO_SYSMEM_OP_MESSAGE, a, 0, bad,
+                                        sizeof(bad), NULL, 0, NULL, NULL, 0,
+                                        NULL, 0), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_true(qvirtio_sysmem_next_event(global_qtest, s, 5000000, &ev,
+                                            epitaph, sizeof(epitaph)));
+    g_assert_cmpuint(le32_to_cpu(ev.type), ==, VIRTIO_SYSMEM_EVENT_CLOSED);
+    g_assert_cmpuint(le32_to_cpu(ev.object_id), ==, a);
+    g_assert_cmpuint(le32_to_cpu(ev.num_bytes), ==, 24);
+    g_assert_cmphex(ldq_le_p(&epitaph[8]), ==, UINT64_MAX);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_release_node(global_qtest, s, coll);
+}
+
 static void register_virtio_sysmem_test(void)
 {
     qos_add_test("config", "virtio-sysmem", test_config, NULL);
@@ -1310,6 +1448,9 @@ static void register_virtio_sysmem_test(void)
     qos_add_test("close-reused-id", "virtio-sysmem", test_close_reused_id,
                  NULL);
     qtest_add_func("/virtio-sysmem/id-sets-bounded", test_id_sets_bounded);
+    qos_add_test("two-way-status", "virtio-sysmem", test_two_way_status, NULL);
+    qos_add_test("eventpair-names-channel", "virtio-sysmem",
+                 test_eventpair_names_channel, NULL);
 }
 
 libqos_init(register_virtio_sysmem_test);

@@ -112,7 +112,13 @@ struct virtio_sysmem_config {
  *
  * Ordering: when the device closes a channel it first completes that
  * channel's held calls (status PEER_CLOSED, or their final reply), then
- * queues its CLOSED event.
+ * queues its CLOSED event.  A channel or event pair the driver CLOSEs gets
+ * no CLOSED event: the CLOSE's completion is the last word on that id.
+ *
+ * Status of a MESSAGE that could not be delivered, one-way or two-way: an
+ * id that names nothing is NOT_FOUND; a channel the device closed (until
+ * the driver CLOSEs it), or that closed because of this very message, is
+ * PEER_CLOSED (as zx_channel_write / zx_channel_call).
  *
  * Id lifetime: an id stays in use until both ends are gone.  For a channel
  * the driver created, that is once the driver has seen CLOSED for it (or
