@@ -788,6 +788,14 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
     g_hash_table_destroy(s->peer_closed);
     g_hash_table_destroy(s->held_by_cookie);
     g_array_free(s->deferred_releases, true);
+    /*
+     * The transport mapped the region (into its BAR); take it out, or a
+     * memdev handed to the next device after a hot-unplug would still sit
+     * in this device's BAR.
+     */
+    if (s->region->container) {
+        memory_region_del_subregion(s->region->container, s->region);
+    }
     if (s->conf.memdev) {
         vmstate_unregister_ram(s->region, dev);
         host_memory_backend_set_mapped(s->conf.memdev, false);

@@ -719,20 +719,33 @@ typedef struct SysmemMachine {
     QVirtioSysmem s;
 } SysmemMachine;
 
-static void machine_start(SysmemMachine *m, const char *extra)
+/* Bring up the driver side of the device in slot 4 (again after a hotplug). */
+static void machine_bind(SysmemMachine *m)
 {
     QPCIAddress addr = { .devfn = QPCI_DEVFN(4, 0) };
 
-    m->qts = qtest_initf("-M pc -device virtio-sysmem-pci,addr=04.0,size=16M"
-                         " %s", extra);
-    pc_alloc_init(&m->alloc, m->qts, ALLOC_NO_FLAGS);
-    m->bus = qpci_new_pc(m->qts, &m->alloc);
     m->dev = virtio_pci_new(m->bus, &addr);
     g_assert_nonnull(m->dev);
     qvirtio_pci_start_hw(&m->dev->obj);
     m->s.vdev = &m->dev->vdev;
     m->s.alloc = &m->alloc;
     qvirtio_sysmem_start(&m->s);
+}
+
+/* A pc machine with the device in slot 4 (@dev: its properties). */
+static void machine_start_dev(SysmemMachine *m, const char *dev,
+                              const char *extra)
+{
+    m->qts = qtest_initf("-M pc -device virtio-sysmem-pci,addr=04.0,%s %s",
+                         dev, extra);
+    pc_alloc_init(&m->alloc, m->qts, ALLOC_NO_FLAGS);
+    m->bus = qpci_new_pc(m->qts, &m->alloc);
+    machine_bind(m);
+}
+
+static void machine_start(SysmemMachine *m, const char *extra)
+{
+    machine_start_dev(m, "size=16M", extra);
 }
 
 static void wait_migration(QTestState *qts, const char *want)
@@ -1415,6 +1428,152 @@ static void test_eventpair_names_channel(void *obj, void *data,
     qsysmem_release_node(global_qtest, s, coll);
 }
 
+/* x-query-virtio-sysmem's entry for the (only) device of @m. */
+static QDict *machine_query(SysmemMachine *m)
+{
+    QDict *rsp = qtest_qmp(m->qts, "{'execute': 'x-query-virtio-sysmem'}");
+    QDict *dev = qobject_to(QDict, qlist_peek(qdict_get_qlist(rsp, "return")));
+
+    g_assert_nonnull(dev);
+    qobject_ref(dev);
+    qobject_unref(rsp);
+    return dev;
+}
+
+/*
+ * Load the device as a busy guest would before a reset or an unplug: live
+ * buffers, a WaitForAllBuffersAllocated held for a participant that never
+ * comes, and events queued because no event buffer is posted.
+ */
+static void load_device(SysmemMachine *m)
+{
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL;
+    uint32_t a, coll, token, i;
+    QVirtioSysmemCall w;
+    uint8_t bad[16];
+    QDict *dev;
+
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    coll = qsysmem_allocate_non_shared(m->qts, &m->s, a);
+    qsysmem_set_constraints(m->qts, &m->s, coll, 2, 1024 * 1024);
+    w = qsysmem_wait_allocated(m->qts, &m->s, coll);
+    res = qsysmem_wait_result(m->qts, &m->s, &w, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    qsysmem_duplicate(m->qts, &m->s, token);
+    coll = qsysmem_bind_token(m->qts, &m->s, a, token);
+    qsysmem_set_constraints(m->qts, &m->s, coll, 1, 64 * 1024);
+    qsysmem_wait_allocated(m->qts, &m->s, coll);      /* held */
+
+    for (i = 0; i < 3; i++) {
+        uint32_t id = qsysmem_new_id();
+
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, id,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        qvirtio_sysmem_call(m->qts, &m->s, VIRTIO_SYSMEM_OP_MESSAGE, id, 0,
+                            bad, sizeof(bad), NULL, 0, NULL, NULL, 0, NULL, 0);
+    }
+
+    dev = machine_query(m);
+    g_assert_cmpuint(qdict_get_int(dev, "region-used"), >=, 2 * 1024 * 1024);
+    g_assert_cmpuint(qdict_get_int(dev, "held-requests"), ==, 1);
+    /* CLOSED for the three failed channels and the token Bind consumed. */
+    g_assert_cmpuint(qdict_get_int(dev, "pending-events"), ==, 4);
+    qobject_unref(dev);
+}
+
+/* Nothing left on the device of @m. */
+static void assert_machine_empty(SysmemMachine *m)
+{
+    QDict *dev = machine_query(m);
+
+    g_assert_cmpuint(qdict_get_int(dev, "region-used"), ==, 0);
+    g_assert_cmpuint(qdict_get_int(dev, "objects"), ==, 0);
+    g_assert_cmpuint(qdict_get_int(dev, "held-requests"), ==, 0);
+    g_assert_cmpuint(qdict_get_int(dev, "pending-events"), ==, 0);
+    qobject_unref(dev);
+}
+
+/* A fresh collection on the device in slot 4, allocated and released. */
+static void assert_device_negotiates(SysmemMachine *m)
+{
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL;
+    uint32_t a = qsysmem_open_allocator(m->qts, &m->s,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    uint32_t coll = qsysmem_allocate_non_shared(m->qts, &m->s, a);
+    QVirtioSysmemCall w;
+
+    qsysmem_set_constraints(m->qts, &m->s, coll, 2, 64 * 1024);
+    w = qsysmem_wait_allocated(m->qts, &m->s, coll);
+    res = qsysmem_wait_result(m->qts, &m->s, &w, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+    qsysmem_release_buffers(m->qts, &m->s, r);
+    qsysmem_release_node(m->qts, &m->s, coll);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_machine_empty(m);
+}
+
+/*
+ * A device reset with a held call, live buffers and queued events (a guest
+ * rebooting or its driver unloading mid-negotiation) drops all of it, and
+ * a driver that starts again finds a clean device.
+ */
+static void test_reset_under_load(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+
+    machine_start(m, "");
+    load_device(m);
+    qvirtio_reset(m->s.vdev);
+    assert_machine_empty(m);
+
+    qvirtio_pci_start_hw(&m->dev->obj);
+    qvirtio_sysmem_start(&m->s);
+    assert_device_negotiates(m);
+    qtest_quit(m->qts);
+}
+
+/*
+ * Hot-unplug (device_del, ACPI eject) with a held call, live buffers and
+ * queued events: QEMU goes on (under ASan in make check: no use after
+ * free), the memdev is free for a new device, and a device plugged into
+ * the same slot works from a clean state.
+ */
+static void test_unplug_under_load(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    QDict *rsp;
+
+    machine_start_dev(m, "id=sysmem0,memdev=mem0",
+                      "-object memory-backend-ram,id=mem0,size=16M");
+    load_device(m);
+    qpci_unplug_acpi_device_test(m->qts, "sysmem0", 4);
+    rsp = qtest_qmp(m->qts, "{'execute': 'x-query-virtio-sysmem'}");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(rsp, "return")), ==, 0);
+    qobject_unref(rsp);
+
+    /* The memdev was released: a new device may take it. */
+    qtest_qmp_device_add(m->qts, "virtio-sysmem-pci", "sysmem1",
+                         "{'addr': '04.0', 'memdev': 'mem0'}");
+    machine_bind(m);
+    assert_device_negotiates(m);
+
+    /* And the new device unplugs cleanly too, idle this time. */
+    qpci_unplug_acpi_device_test(m->qts, "sysmem1", 4);
+    rsp = qtest_qmp(m->qts, "{'execute': 'query-status'}");
+    g_assert_true(qdict_get_bool(qdict_get_qdict(rsp, "return"), "running"));
+    qobject_unref(rsp);
+    qtest_quit(m->qts);
+}
+
 static void register_virtio_sysmem_test(void)
 {
     qos_add_test("config", "virtio-sysmem", test_config, NULL);
@@ -1449,6 +1608,8 @@ static void register_virtio_sysmem_test(void)
                  NULL);
     qtest_add_func("/virtio-sysmem/id-sets-bounded", test_id_sets_bounded);
     qos_add_test("two-way-status", "virtio-sysmem", test_two_way_status, NULL);
+    qtest_add_func("/virtio-sysmem/reset-under-load", test_reset_under_load);
+    qtest_add_func("/virtio-sysmem/unplug-under-load", test_unplug_under_load);
     qos_add_test("eventpair-names-channel", "virtio-sysmem",
                  test_eventpair_names_channel, NULL);
 }
