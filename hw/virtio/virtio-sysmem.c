@@ -94,6 +94,12 @@ static void virtio_sysmem_defer_release(VirtIOSysmem *s,
     qemu_bh_schedule(s->release_bh);
 }
 
+/*
+ * Handles the guest never saw (a reply or event that could not be
+ * delivered) are dropped quietly: no CLOSED event, nothing remembered.  A
+ * channel of the guest's whose event overflowed is queued as a
+ * CHANNEL_SERVER entry and closed as the core would close it.
+ */
 static void virtio_sysmem_release_bh(void *opaque)
 {
     VirtIOSysmem *s = opaque;
@@ -104,8 +110,12 @@ static void virtio_sysmem_release_bh(void *opaque)
         g_array_remove_index(s->deferred_releases, 0);
         if (h.kind == SYSMEM_HANDLE_BUFFER) {
             sysmem_core_buffer_release(s->core, h.id);
-        } else {
+        } else if (h.kind == SYSMEM_HANDLE_CHANNEL_SERVER) {
             sysmem_core_peer_closed(s->core, h.id);
+        } else {
+            s->closing = h.id;
+            sysmem_core_peer_closed(s->core, h.id);
+            s->closing = VIRTIO_SYSMEM_ID_INVALID;
         }
     }
 }
@@ -185,7 +195,7 @@ static void virtio_sysmem_queue_event(VirtIOSysmem *s, uint32_t type,
         trace_virtio_sysmem_event_overflow(object_id);
         virtio_sysmem_defer_release(s, handles, nh);
         if (type != VIRTIO_SYSMEM_EVENT_CLOSED) {
-            SysmemHandle ch = { .kind = SYSMEM_HANDLE_CHANNEL_CLIENT,
+            SysmemHandle ch = { .kind = SYSMEM_HANDLE_CHANNEL_SERVER,
                                 .id = object_id };
             virtio_sysmem_defer_release(s, &ch, 1);
         }
@@ -316,6 +326,19 @@ static void virtio_sysmem_core_event(void *opaque, uint32_t object_id,
                               VIRTIO_SYSMEM_S_OK, bytes, n, handles, nh);
 }
 
+static bool virtio_sysmem_moved_in(VirtIOSysmem *s, uint32_t id)
+{
+    uint32_t i;
+
+    for (i = 0; i < s->num_moved_in; i++) {
+        if (s->moved_in[i].kind == SYSMEM_HANDLE_CHANNEL_CLIENT &&
+            s->moved_in[i].id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void virtio_sysmem_core_close(void *opaque, uint32_t object_id,
                                      int32_t epitaph)
 {
@@ -336,7 +359,8 @@ static void virtio_sysmem_core_close(void *opaque, uint32_t object_id,
          * device closed must not grow it (past the bound, writes to such
          * an id fail with NOT_FOUND instead of PEER_CLOSED).
          */
-        if (g_hash_table_size(s->peer_closed) < s->conf.max_objects) {
+        if (g_hash_table_size(s->peer_closed) < s->conf.max_objects &&
+            !virtio_sysmem_moved_in(s, object_id)) {
             g_hash_table_add(s->peer_closed, GUINT_TO_POINTER(object_id));
         }
     }
@@ -445,8 +469,11 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
     trace_virtio_sysmem_message(id, n >= 4 ? ldl_le_p(bytes) : 0,
                                 n >= FIDL_HEADER_SIZE ? ldq_le_p(bytes + 8) : 0,
                                 n, nh);
+    s->moved_in = handles;
+    s->num_moved_in = nh;
     if (!two_way) {
         rc = sysmem_core_message(s->core, id, bytes, n, handles, nh, NULL);
+        s->num_moved_in = 0;
         virtio_sysmem_eventpairs_sent(s, handles, nh, false);
         virtio_sysmem_complete(s, req, virtio_sysmem_write_status(s, id, rc),
                                NULL, 0, NULL, 0);
@@ -460,6 +487,7 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
     rc = sysmem_core_message(s->core, id, bytes, n, handles, nh,
                              GUINT_TO_POINTER(cookie));
     s->dispatching = 0;
+    s->num_moved_in = 0;
     virtio_sysmem_eventpairs_sent(s, handles, nh, false);
     /*
      * The reply callback may already have completed and freed req.  A call

@@ -1343,13 +1343,19 @@ static void test_id_sets_bounded(void)
  * guest CLOSEs it) or that closed because of the call itself.
  */
 /* Send @msg as a two-way MESSAGE on @id; the status of the response. */
-static int32_t two_way_call(QVirtioSysmem *s, uint32_t id, const uint8_t *msg)
+static int32_t two_way_call_on(QTestState *qts, QVirtioSysmem *s, uint32_t id,
+                               const uint8_t *msg)
 {
     uint8_t reply[64];
 
-    return qvirtio_sysmem_call(global_qtest, s, VIRTIO_SYSMEM_OP_MESSAGE, id,
-                               0, msg, 16, NULL, 0, NULL, reply,
-                               sizeof(reply), NULL, 0);
+    return qvirtio_sysmem_call(qts, s, VIRTIO_SYSMEM_OP_MESSAGE, id, 0, msg,
+                               16, NULL, 0, NULL, reply, sizeof(reply), NULL,
+                               0);
+}
+
+static int32_t two_way_call(QVirtioSysmem *s, uint32_t id, const uint8_t *msg)
+{
+    return two_way_call_on(global_qtest, s, id, msg);
 }
 
 static void test_two_way_status(void *obj, void *data, QGuestAllocator *alloc)
@@ -1542,6 +1548,90 @@ static void test_reset_under_load(void)
 }
 
 /*
+ * A token the guest hands to BindSharedCollection is the device's from
+ * then on: its CLOSED event frees the id, and the device does not count it
+ * among the channels it closed on the guest (which are remembered only up
+ * to max-objects).  Many binds must not crowd out the channels that do
+ * need remembering: a write to one of those still gets PEER_CLOSED.
+ */
+static void test_bound_tokens_forgotten(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    uint32_t a, token, coll, ch, i;
+    uint8_t bad[16];
+
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;
+    machine_start(m, "-global virtio-sysmem-device.max-objects=4");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    for (i = 0; i < 8; i++) {
+        token = qsysmem_allocate_shared(m->qts, &m->s, a);
+        coll = qsysmem_bind_token(m->qts, &m->s, a, token);
+        qsysmem_node_sync(m->qts, &m->s, coll);
+        qsysmem_release_node(m->qts, &m->s, coll);
+    }
+    ch = qsysmem_new_id();
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, ch,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(two_way_call_on(m->qts, &m->s, ch, bad), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
+                                        VIRTIO_SYSMEM_OP_MESSAGE, ch, 0,
+                                        bad + 8, 8, NULL, 0, NULL, NULL, 0,
+                                        NULL, 0), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    qtest_quit(m->qts);
+}
+
+/*
+ * A guest that floods the request queue with calls the device must hold
+ * (WaitForAllBuffersAllocated for a participant that never comes) ties up
+ * ring entries, not host memory beyond one element per entry: the device
+ * holds every one, still serves the requests that fit beside them, and
+ * answers them all when the collection fails.
+ */
+#define FLOOD_CALLS 120 /* 2 descriptors each: 240 of the 256-entry ring */
+
+static void test_request_flood(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    QVirtioSysmemCall calls[FLOOD_CALLS];
+    uint32_t a, token, dup, coll, i;
+    QDict *dev;
+
+    machine_start(m, "");
+    for (i = 0; i < 4; i++) {
+        qvirtio_sysmem_post_event(m->qts, &m->s, 256);
+    }
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    dup = qsysmem_duplicate(m->qts, &m->s, token);
+    coll = qsysmem_bind_token(m->qts, &m->s, a, token);
+    qsysmem_set_constraints(m->qts, &m->s, coll, 1, 64 * 1024);
+    for (i = 0; i < FLOOD_CALLS; i++) {
+        calls[i] = qsysmem_wait_allocated(m->qts, &m->s, coll);
+    }
+    qsysmem_node_sync(m->qts, &m->s, dup);
+    dev = machine_query(m);
+    g_assert_cmpuint(qdict_get_int(dev, "held-requests"), ==, FLOOD_CALLS);
+    qobject_unref(dev);
+
+    /* The token's holder goes away without Release: the collection fails. */
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, dup), ==, VIRTIO_SYSMEM_S_OK);
+    for (i = 0; i < FLOOD_CALLS; i++) {
+        g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &calls[i],
+                                                 rep), ==,
+                        VIRTIO_SYSMEM_S_PEER_CLOSED);
+    }
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, coll), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_machine_empty(m);
+    qtest_quit(m->qts);
+}
+
+/*
  * Hot-unplug (device_del, ACPI eject) with a held call, live buffers and
  * queued events: QEMU goes on (under ASan in make check: no use after
  * free), the memdev is free for a new device, and a device plugged into
@@ -1609,6 +1699,9 @@ static void register_virtio_sysmem_test(void)
     qtest_add_func("/virtio-sysmem/id-sets-bounded", test_id_sets_bounded);
     qos_add_test("two-way-status", "virtio-sysmem", test_two_way_status, NULL);
     qtest_add_func("/virtio-sysmem/reset-under-load", test_reset_under_load);
+    qtest_add_func("/virtio-sysmem/request-flood", test_request_flood);
+    qtest_add_func("/virtio-sysmem/bound-tokens-forgotten",
+                   test_bound_tokens_forgotten);
     qtest_add_func("/virtio-sysmem/unplug-under-load", test_unplug_under_load);
     qos_add_test("eventpair-names-channel", "virtio-sysmem",
                  test_eventpair_names_channel, NULL);

@@ -37,6 +37,7 @@ typedef struct VirtIOSysmemConf {
 } VirtIOSysmemConf;
 
 typedef struct SysmemCore SysmemCore;
+typedef struct SysmemHandle SysmemHandle;
 typedef struct VirtIOSysmemRequest VirtIOSysmemRequest;
 
 struct VirtIOSysmem {
@@ -73,6 +74,14 @@ struct VirtIOSysmem {
      * otherwise reach a new channel that reuses the id).
      */
     uint32_t closing;
+    /*
+     * The handles of the message the core is looking at.  Client ends
+     * among them now belong to the device: when the core closes one (a
+     * token BindSharedCollection consumed) the guest gets CLOSED, which
+     * frees the id, and the id is not remembered as peer-closed.
+     */
+    const SysmemHandle *moved_in;
+    uint32_t num_moved_in;
     /* Events waiting for an eventq buffer, at most max_pending_events. */
     GQueue *pending_events;
     /* Ids of event pair ends the device holds (their close has no epitaph). */
