@@ -40,7 +40,9 @@ GUEST_EXAMPLE_SRCS := $(wildcard $(GSRC)/example/*.c $(GSRC)/example/Kbuild)
 GUEST_ALL_KVERS := $(foreach k,$(patsubst /boot/vmlinuz-%,%,$(wildcard /boot/vmlinuz-*)),\
 	$(if $(and $(wildcard /usr/src/linux-headers-$(k)/Makefile),$(wildcard /lib/modules/$(k)/kernel)),$(k)))
 GUEST_EXTRA_KVERS ?= $(filter-out $(GUEST_KVER),$(GUEST_ALL_KVERS))
-GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate
+GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate test-unbind
+# Runner options a test needs beyond the usual ones.
+GUEST_RUNNER_ARGS_test-hotplug := -H
 
 # $(1): kernel version, $(2): build directory, $(3): runner name suffix,
 # $(4): the tests it runs.
@@ -82,7 +84,7 @@ define guest_runner
 $$(GB)/run-$(1)$(4).sh: $(3)/initramfs.cpio.gz $$(srcdir)/scripts/run-guest.sh $$(srcdir)/mk/guest.mk
 	@printf '%s\n' '#!/bin/sh' \
 	  '# Boots Linux $(2) and runs $(1); accepts and ignores --tap.' \
-	  'exec $$(srcdir)/scripts/run-guest.sh -q $$(abspath $$(GUEST_QEMU)) -k /boot/vmlinuz-$(2) -i $$(abspath $(3)/initramfs.cpio.gz) -M 64M -d ,secure-size=8M -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
+	  'exec $$(srcdir)/scripts/run-guest.sh -q $$(abspath $$(GUEST_QEMU)) -k /boot/vmlinuz-$(2) -i $$(abspath $(3)/initramfs.cpio.gz) -M 64M -d ,secure-size=8M $$(GUEST_RUNNER_ARGS_$(1)) -c "$(1)" $$$${VSYSMEM_GUEST_ARGS:-}' > $$@
 	@chmod +x $$@
 GUEST_TESTS += $$(GB)/run-$(1)$(4).sh
 endef
@@ -139,7 +141,7 @@ $(addprefix $(GB)/tests/,$(GUEST_TEST_SH)): $(GB)/tests/%: $(srcdir)/tests/guest
 	@mkdir -p $(@D)
 	$(Q)cp $< $@ && chmod +x $@
 
-$(GB)/tests/%: $(srcdir)/tests/guest/%.c $(srcdir)/tests/guest/tap.h $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
+$(GB)/tests/%: $(srcdir)/tests/guest/%.c $(wildcard $(srcdir)/tests/guest/*.h) $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_A)
 

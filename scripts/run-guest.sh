@@ -15,6 +15,11 @@
 #       and, after the guest exits, check every "VSYSMEM-HOSTCHECK offset
 #       length seed" line the guest printed against the file: the host
 #       must see the bytes the guest wrote (TAP lines, status 1 if not)
+#   -H  hot-plug: the device goes behind a PCIe root port (q35's root bus
+#       takes no hot-plug) with id vsysmem0 and QEMU gets a QMP socket;
+#       the guest's "VSYSMEM-UNPLUG" line makes the host device_del it and
+#       wait for DEVICE_DELETED, "VSYSMEM-REPLUG" device_adds a fresh one
+#       with the same options (TAP lines)
 #
 # TCG by default (KVM hangs on some hosts); VSYSMEM_KVM=1 uses KVM.
 # Exit status: the guest command's, 124 on timeout, 125 if the guest never
@@ -29,7 +34,8 @@ devopts=""
 qemuopts=""
 timeout_s=${VSYSMEM_TIMEOUT:-300}
 memsize=""
-while getopts "i:k:q:c:d:o:t:M:" opt; do
+hotplug=""
+while getopts "i:k:q:c:d:o:t:M:H" opt; do
     case "$opt" in
     i) initrd=$OPTARG ;;
     k) kernel=$OPTARG ;;
@@ -39,7 +45,8 @@ while getopts "i:k:q:c:d:o:t:M:" opt; do
     o) qemuopts=$OPTARG ;;
     t) timeout_s=$OPTARG ;;
     M) memsize=$OPTARG ;;
-    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
+    H) hotplug=1 ;;
+    *) sed -n '2,27p' "$0" >&2; exit 2 ;;
     esac
 done
 [ -n "$initrd" ] && [ -f "$initrd" ] || { echo "run-guest: -i INITRAMFS missing" >&2; exit 2; }
@@ -75,6 +82,11 @@ if [ -n "$memsize" ]; then
     qemuopts="$qemuopts -object memory-backend-file,id=vsysmem-mem,mem-path=$tmp/mem,size=$memsize,share=on"
     devopts="$devopts,memdev=vsysmem-mem"
 fi
+if [ -n "$hotplug" ]; then
+    qemuopts="$qemuopts -device pcie-root-port,id=vsysmem-rp,chassis=1,slot=1"
+    qemuopts="$qemuopts -qmp unix:$tmp/qmp.sock,server=on,wait=off"
+    devopts="$devopts,bus=vsysmem-rp,id=vsysmem0"
+fi
 
 # The host's view, from a watcher that follows the console while the guest
 # runs (the guest waits a moment after each request):
@@ -82,14 +94,47 @@ fi
 #       in the memory backend file at that region offset (needs -M);
 #   VSYSMEM-HOSTSHOW label: print the device's introspection (HMP "info
 #       virtio-sysmem") at that moment;
+#   VSYSMEM-UNPLUG / VSYSMEM-REPLUG (with -H): device_del the device and
+#       wait for QEMU's DEVICE_DELETED / device_add a new one;
 #   VSYSMEM-EXIT n: once the guest test is done, the device must hold no
 #       channels, objects or buffers.
 # Results are TAP lines printed after the console.
 watch_guest() {
-    python3 - "$tmp/console" "$tmp/mem" "$tmp/mon.sock" "$1" "$memsize" <<'PY' > "$tmp/host" 2>&1
-import os, re, socket, sys, time
-console, mem, mon, qpid, memsize = sys.argv[1:6]
+    python3 - "$tmp/console" "$tmp/mem" "$tmp/mon.sock" "$1" "$memsize" \
+        "$tmp/qmp.sock" "$devopts" <<'PY' > "$tmp/host" 2>&1
+import json, os, re, socket, sys, time
+console, mem, mon, qpid, memsize, qmp, devopts = sys.argv[1:8]
 qpid = int(qpid)
+
+def device_del(dev_id, timeout=60):
+    """device_del over QMP; seconds until DEVICE_DELETED, or None."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(timeout)
+    s.connect(qmp)
+    f = s.makefile("rw")
+    f.readline()                                    # greeting
+    for cmd in ({"execute": "qmp_capabilities"},
+                {"execute": "device_del", "arguments": {"id": dev_id}}):
+        f.write(json.dumps(cmd) + "\n")
+        f.flush()
+        while True:
+            r = json.loads(f.readline())
+            if "error" in r:
+                raise Exception(r["error"].get("desc"))
+            if "return" in r:
+                break
+    t0 = time.time()
+    try:
+        while time.time() - t0 < timeout:
+            r = json.loads(f.readline())
+            if (r.get("event") == "DEVICE_DELETED" and
+                    r.get("data", {}).get("device") == dev_id):
+                return time.time() - t0
+    except socket.timeout:
+        pass
+    finally:
+        s.close()
+    return None
 
 def hmp(cmd):
     s = socket.socket(socket.AF_UNIX)
@@ -139,6 +184,16 @@ while True:
                 print("# host view (info virtio-sysmem) at '%s':" % " ".join(f[1:]))
                 for l in hmp("info virtio-sysmem").split("\n"):
                     print("#   " + l)
+            elif f and f[0] == "VSYSMEM-UNPLUG":
+                t = device_del("vsysmem0")
+                print("%sok - host: device_del of the virtio-sysmem PCI device"
+                      " completed (%s)" % ("" if t is not None else "not ",
+                      "DEVICE_DELETED after %.2f s" % t if t is not None
+                      else "no DEVICE_DELETED"))
+            elif f and f[0] == "VSYSMEM-REPLUG":
+                out = hmp("device_add virtio-sysmem" + devopts)
+                print("%sok - host: device_add of a fresh virtio-sysmem%s"
+                      % ("not " if out else "", " (%s)" % out if out else ""))
             elif f and f[0] == "VSYSMEM-EXIT" and not exited:
                 exited = True
                 out = hmp("info virtio-sysmem")

@@ -16,6 +16,7 @@
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/version.h>
 
 #include "vsysmem_internal.h"
 
@@ -72,10 +73,112 @@ static void vsysmem_unmap_dma_buf(struct dma_buf_attachment *attach,
 	kfree(sgt);
 }
 
+/*
+ * The kernel mapping of a buffer, made once and kept until the dma-buf is
+ * released.  Besides serving vmap, it holds the buffer's x86 PAT memtype
+ * reservation: the user mappings are filled in at fault time, and a
+ * fault's PTEs take the cache mode reserved for their physical range.
+ */
+static void *vsysmem_buffer_kmap(struct vsysmem_object *buf)
+{
+	void *vaddr;
+
+	mutex_lock(&buf->sdev->mapped_lock);
+	vaddr = buf->vaddr;
+	if (!vaddr) {
+		vaddr = memremap(vsysmem_buffer_phys(buf), buf->size,
+				 buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED ?
+				 MEMREMAP_WB : MEMREMAP_WC);
+		buf->vaddr = vaddr;
+	}
+	mutex_unlock(&buf->sdev->mapped_lock);
+	return vaddr;
+}
+
+/*
+ * User mappings are counted per buffer so that remove() can find and zap
+ * the ones still there.  The count holds a reference to the dma-buf file:
+ * the zap goes through its address_space.
+ */
+static void vsysmem_vm_get(struct vsysmem_object *buf)
+{
+	struct vsysmem_device *sdev = buf->sdev;
+
+	mutex_lock(&sdev->mapped_lock);
+	if (!buf->mapcount++) {
+		get_file(buf->dmabuf->file);
+		list_add(&buf->mapped, &sdev->mapped_buffers);
+	}
+	mutex_unlock(&sdev->mapped_lock);
+}
+
+static void vsysmem_vm_open(struct vm_area_struct *vma)
+{
+	vsysmem_vm_get(vma->vm_private_data);
+}
+
+static void vsysmem_vm_close(struct vm_area_struct *vma)
+{
+	struct vsysmem_object *buf = vma->vm_private_data;
+	struct vsysmem_device *sdev = buf->sdev;
+
+	mutex_lock(&sdev->mapped_lock);
+	if (!--buf->mapcount) {
+		list_del(&buf->mapped);
+		/* Never the last reference: the vma holds one too. */
+		fput(buf->dmabuf->file);
+	}
+	mutex_unlock(&sdev->mapped_lock);
+}
+
+/*
+ * The first access maps the whole vma.  Once the device is gone the
+ * region may be handed to someone else (a rebound driver, a new device),
+ * so remove() zaps every mapping and later accesses get SIGBUS.
+ */
+static vm_fault_t vsysmem_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vsysmem_object *buf = vma->vm_private_data;
+	struct vsysmem_device *sdev = buf->sdev;
+	unsigned long pfn, addr;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	down_read(&sdev->fault_lock);
+	if (READ_ONCE(sdev->dead))
+		goto out;
+	pfn = PHYS_PFN(vsysmem_buffer_phys(buf)) + vma->vm_pgoff;
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		ret = vmf_insert_pfn_prot(vma, addr, pfn++, vma->vm_page_prot);
+		if (ret & VM_FAULT_ERROR)
+			break;
+	}
+out:
+	up_read(&sdev->fault_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct vsysmem_vm_ops = {
+	.open = vsysmem_vm_open,
+	.close = vsysmem_vm_close,
+	.fault = vsysmem_vm_fault,
+};
+
+static void vsysmem_vma_flags(struct vm_area_struct *vma, vm_flags_t set,
+			      vm_flags_t clear)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
 static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 			       struct vm_area_struct *vma)
 {
 	struct vsysmem_object *buf = dmabuf->priv;
+	unsigned long pages = PAGE_ALIGN(buf->size) >> PAGE_SHIFT;
 
 	if (!vsysmem_buffer_cpu_ok(buf))
 		return -EPERM;
@@ -83,17 +186,46 @@ static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 	    (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_MAP))
 		return -EACCES;
 	if (!(buf->rights & VIRTIO_SYSMEM_RIGHT_WRITE)) {
-		/*
-		 * The dma-buf file is O_RDONLY then, so the VFS already keeps
-		 * shared mappings from ever becoming writable.
-		 */
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
+		/*
+		 * Nor later through mprotect(): the O_RDONLY file keeps
+		 * shared mappings read-only, this covers private ones.
+		 */
+		vsysmem_vma_flags(vma, 0, VM_MAYWRITE);
 	}
+	/* A private copy-on-write view of device memory makes no sense. */
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
+		return -EINVAL;
+	if (!vsysmem_buffer_kmap(buf))
+		return -ENOMEM;
 	if (!(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	/* Checks vm_pgoff and the length against the buffer. */
-	return vm_iomap_memory(vma, vsysmem_buffer_phys(buf), buf->size);
+	vsysmem_vma_flags(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP,
+			  0);
+	vma->vm_private_data = buf;
+	vma->vm_ops = &vsysmem_vm_ops;
+	vsysmem_vm_get(buf);
+	return 0;
+}
+
+/*
+ * remove(): from here on no fault maps device memory, and every mapping
+ * that exists is emptied; touching it again raises SIGBUS.
+ */
+void vsysmem_buffers_zap(struct vsysmem_device *sdev)
+{
+	struct vsysmem_object *buf;
+
+	/* Faults that saw the device alive have finished. */
+	down_write(&sdev->fault_lock);
+	up_write(&sdev->fault_lock);
+	mutex_lock(&sdev->mapped_lock);
+	list_for_each_entry(buf, &sdev->mapped_buffers, mapped)
+		unmap_mapping_range(buf->dmabuf->file->f_mapping, 0, 0, 1);
+	mutex_unlock(&sdev->mapped_lock);
 }
 
 static int vsysmem_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
@@ -103,23 +235,17 @@ static int vsysmem_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 
 	if (!vsysmem_buffer_cpu_ok(buf))
 		return -EPERM;
-	vaddr = memremap(vsysmem_buffer_phys(buf), buf->size,
-			 buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED ?
-			 MEMREMAP_WB : MEMREMAP_WC);
+	vaddr = vsysmem_buffer_kmap(buf);
 	if (!vaddr)
 		return -ENOMEM;
-	buf->vaddr = vaddr;
 	iosys_map_set_vaddr(map, vaddr);
 	return 0;
 }
 
+/* The mapping stays until the dma-buf is released. */
 static void vsysmem_dmabuf_vunmap(struct dma_buf *dmabuf,
 				  struct iosys_map *map)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
-
-	memunmap(map->vaddr);
-	buf->vaddr = NULL;
 }
 
 static int vsysmem_begin_cpu_access(struct dma_buf *dmabuf,
@@ -142,7 +268,14 @@ static int vsysmem_end_cpu_access(struct dma_buf *dmabuf,
 
 static void vsysmem_dmabuf_release(struct dma_buf *dmabuf)
 {
-	vsysmem_file_released(dmabuf->priv);
+	struct vsysmem_object *buf = dmabuf->priv;
+
+	/* No fd, mapping or importer is left. */
+	if (buf->vaddr)
+		memunmap(buf->vaddr);
+	buf->vaddr = NULL;
+	buf->dmabuf = NULL;
+	vsysmem_file_released(buf);
 }
 
 static const struct dma_buf_ops vsysmem_dmabuf_ops = {
@@ -180,6 +313,8 @@ struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf)
 	dmabuf = dma_buf_export(&exp);
 	if (IS_ERR(dmabuf))
 		vsysmem_object_put(buf);
+	else
+		buf->dmabuf = dmabuf;
 	return dmabuf;
 }
 

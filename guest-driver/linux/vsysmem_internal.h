@@ -12,6 +12,7 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
 #include <linux/virtio.h>
@@ -70,6 +71,16 @@ struct vsysmem_device {
 	struct list_head deferred_closes;
 	atomic_t next_txid;
 
+	/*
+	 * User mappings of buffers: faults read-lock fault_lock and check
+	 * 'dead'; remove() write-locks it once, then zaps every buffer on
+	 * mapped_buffers.
+	 */
+	struct rw_semaphore fault_lock;
+	/* Guards mapped_buffers, buffers' mapcount and their vaddr. */
+	struct mutex mapped_lock;
+	struct list_head mapped_buffers;
+
 	atomic_t num_channels;
 	atomic_t num_buffers;
 	atomic_t num_eventpairs;
@@ -118,8 +129,10 @@ struct vsysmem_object {
 	u64 offset;
 	u64 size;
 	u32 buf_flags;
-	void *vaddr;
+	void *vaddr;			/* kernel mapping, see vsysmem_dmabuf.c */
 	struct dma_buf *dmabuf;
+	unsigned int mapcount;		/* user vmas, under sdev->mapped_lock */
+	struct list_head mapped;	/* in sdev->mapped_buffers */
 };
 
 struct vsysmem_rxmsg {
@@ -206,5 +219,6 @@ bool vsysmem_is_object_file(struct file *file);
 /* vsysmem_dmabuf.c */
 struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf);
 bool vsysmem_is_dmabuf(struct dma_buf *dmabuf);
+void vsysmem_buffers_zap(struct vsysmem_device *sdev);
 
 #endif /* _VSYSMEM_INTERNAL_H */

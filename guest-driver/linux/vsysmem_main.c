@@ -60,6 +60,7 @@ void vsysmem_device_release(struct kref *kref)
 		container_of(kref, struct vsysmem_device, kref);
 
 	xa_destroy(&sdev->objects);
+	mutex_destroy(&sdev->mapped_lock);
 	kfree(sdev);
 }
 
@@ -617,6 +618,9 @@ static int vsysmem_probe(struct virtio_device *vdev)
 	spin_lock_init(&sdev->pair_lock);
 	spin_lock_init(&sdev->close_lock);
 	INIT_LIST_HEAD(&sdev->deferred_closes);
+	init_rwsem(&sdev->fault_lock);
+	mutex_init(&sdev->mapped_lock);
+	INIT_LIST_HEAD(&sdev->mapped_buffers);
 	init_waitqueue_head(&sdev->reqq_space);
 	INIT_WORK(&sdev->req_work, vsysmem_req_work);
 	INIT_WORK(&sdev->ev_work, vsysmem_ev_work);
@@ -702,6 +706,8 @@ static void vsysmem_remove(struct virtio_device *vdev)
 	sdev->dead = true;
 	spin_unlock_irqrestore(&sdev->vq_lock, flags);
 	wake_up_all(&sdev->reqq_space);
+	/* The region is no longer ours: no process may keep it mapped. */
+	vsysmem_buffers_zap(sdev);
 	cancel_work_sync(&sdev->req_work);
 	cancel_work_sync(&sdev->ev_work);
 
