@@ -41,8 +41,11 @@ GUEST_ALL_KVERS := $(foreach k,$(patsubst /boot/vmlinuz-%,%,$(wildcard /boot/vml
 	$(if $(and $(wildcard /usr/src/linux-headers-$(k)/Makefile),$(wildcard /lib/modules/$(k)/kernel)),$(k)))
 GUEST_EXTRA_KVERS ?= $(filter-out $(GUEST_KVER),$(GUEST_ALL_KVERS))
 GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate test-unbind
-# Runner options a test needs beyond the usual ones.
+# Runner options a test needs beyond the usual ones.  The soak runs with
+# a small object limit: the device's sets of remembered ids are bounded
+# by it, and a leak into them shows within the soak's 1000 negotiations.
 GUEST_RUNNER_ARGS_test-hotplug := -H
+GUEST_RUNNER_ARGS_test-soak := -d ,secure-size=8M,max-objects=1024
 
 # $(1): kernel version, $(2): build directory, $(3): runner name suffix,
 # $(4): the tests it runs.
@@ -168,6 +171,14 @@ run-guest-demo: guest
 	$(srcdir)/scripts/run-guest.sh -q $(GUEST_QEMU) -k $(GUEST_KERNEL) \
 		-i $(GUEST_INITRAMFS) -c "vsysmemctl info && VSYSMEM_HOST_VIEW=1 vsysmemctl demo"
 
+# The long guest soak (test-soak runs 1000 negotiations in guest-check).
+GUEST_SOAK_N ?= 10000
+GUEST_SOAK_SEED ?= 0x50a6
+guest-soak: guest
+	$(srcdir)/scripts/run-guest.sh -q $(GUEST_QEMU) -k $(GUEST_KERNEL) \
+		-i $(GUEST_INITRAMFS) -M 64M -d ,secure-size=8M -t 7200 \
+		-c "test-soak $(GUEST_SOAK_N) $(GUEST_SOAK_SEED)"
+
 # Guest numbers: negotiation latency and mapped write bandwidth against a
 # memfd, in a booted guest; a JSON record under $(BUILD)/bench/.
 bench-guest: guest
@@ -178,4 +189,5 @@ bench-guest: guest
 	sed -n 's/^bench-json: //p' $(BUILD)/bench/guest.log > \
 		$(BUILD)/bench/guest-$(shell date +%Y%m%dT%H%M%S).json
 
-.PHONY: guest guest-module guest-lib guest-check run-guest-demo bench-guest
+.PHONY: guest guest-module guest-lib guest-check run-guest-demo bench-guest \
+	guest-soak
