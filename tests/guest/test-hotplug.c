@@ -18,6 +18,24 @@ static void host_request(const char *marker)
     fflush(stdout);
 }
 
+/* How the guest saw it: the hot-plug driver and virtio_sysmem's lines. */
+static void show_kernel_log(void)
+{
+    char line[512];
+    FILE *f = popen("dmesg", "r");
+
+    while (f && fgets(line, sizeof(line), f)) {
+        if (strstr(line, "acpiphp") || strstr(line, "pciehp") ||
+            strstr(line, "virtio_sysmem") || strstr(line, "0000:01:00.0")) {
+            line[strcspn(line, "\n")] = 0;
+            tap_diag("%s", line);
+        }
+    }
+    if (f) {
+        pclose(f);
+    }
+}
+
 int main(void)
 {
     struct unplug_state s;
@@ -29,5 +47,6 @@ int main(void)
     unplug_check_removed(&s);
     host_request("VSYSMEM-REPLUG");
     unplug_check_fresh(&s);
+    show_kernel_log();
     return tap_done();
 }
