@@ -4,6 +4,7 @@
 #
 # usage: scripts/run-guest.sh -i INITRAMFS [-k KERNEL] [-q QEMU]
 #            [-c 'command'] [-d 'device options'] [-o 'qemu args'] [-t SECS]
+#            [-M SIZE] [-H]
 #   -i  initramfs from scripts/mkinitramfs.sh
 #   -k  guest kernel (default: newest /boot/vmlinuz-*)
 #   -q  QEMU binary (default: build/qemu-system-x86_64)
