@@ -510,12 +510,14 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
 
     if (!obj || (obj->kind != OBJ_ALLOCATOR && obj->kind != OBJ_NODE) ||
         nh > FIDL_MAX_MSG_HANDLES) {
+        /*
+         * Not a channel: the message was never written (as zx_channel_write
+         * refusing it), so there is no call to answer; the status is all
+         * the host gets.
+         */
         nh = MIN(nh, FIDL_MAX_MSG_HANDLES);
         for (i = 0; i < nh; i++) {
             drop_handle(core, &handles[i]);
-        }
-        if (txid) {
-            sysmem_host_reply(core, reply_cookie, NULL, 0, NULL, 0);
         }
         return obj ? FIDL_ZX_ERR_INVALID_ARGS : FIDL_ZX_ERR_NOT_FOUND;
     }

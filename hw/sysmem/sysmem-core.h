@@ -126,11 +126,13 @@ typedef struct SysmemHostOps {
     /*
      * The reply to a two-way call.  Called exactly once for every
      * sysmem_core_message() whose message is at least a header (16 bytes)
-     * with a non-zero txid, possibly
+     * with a non-zero txid and whose object_id names a channel, possibly
      * much later (WaitForAllBuffersAllocated is a hanging get) and in any
      * order.  bytes == NULL, n == 0 means the call will never be answered:
      * the message was rejected or its channel closed (ops->close follows
-     * or preceded it).  The handles are moved to the host.
+     * or preceded it).  The handles are moved to the host.  A message to
+     * an id that names no channel gets no reply, only the status
+     * sysmem_core_message() returns.
      */
     void (*reply)(void *opaque, void *cookie, const uint8_t *bytes,
                   uint32_t n, const SysmemHandle *handles, uint32_t nh);
@@ -186,9 +188,11 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
  * server end object_id, carrying nh handles that now belong to the core
  * (even when the message is rejected).  reply_cookie identifies the
  * reply (see ops->reply).  Returns 0 when the message was accepted; a
- * negative zx_status_t when it was not: ZX_ERR_NOT_FOUND (no such channel;
- * nothing else happens) or the epitaph with which the channel was closed
- * (malformed message, protocol violation).
+ * negative zx_status_t when it was not: ZX_ERR_NOT_FOUND (no such object)
+ * or ZX_ERR_INVALID_ARGS (an object that is not a channel), where nothing
+ * else happens (the handles are dropped, there is no reply), or the
+ * epitaph with which the channel was closed (malformed message, protocol
+ * violation).
  */
 int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
                             const uint8_t *bytes, uint32_t n,

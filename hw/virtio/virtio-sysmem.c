@@ -36,8 +36,6 @@ struct VirtIOSysmemRequest {
     /* Names the call to the core; stale cookies find nothing. */
     uint32_t cookie;
     bool held;
-    /* The core turned the call away while it was being dispatched. */
-    bool unanswered;
 };
 
 typedef struct VirtIOSysmemEvent {
@@ -300,11 +298,6 @@ static void virtio_sysmem_core_reply(void *opaque, void *cookie,
         virtio_sysmem_defer_release(s, handles, nh);
         return;
     }
-    if (!bytes && req->cookie == s->dispatching) {
-        /* virtio_sysmem_message() completes it with the core's status. */
-        req->unanswered = true;
-        return;
-    }
     virtio_sysmem_unhold(s, req);
     if (s->resetting) {
         virtio_sysmem_drop(s, req);
@@ -481,29 +474,22 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
     }
 
     virtio_sysmem_hold(s, req);
-    req->unanswered = false;
     cookie = req->cookie;
-    s->dispatching = cookie;
     rc = sysmem_core_message(s->core, id, bytes, n, handles, nh,
                              GUINT_TO_POINTER(cookie));
-    s->dispatching = 0;
     s->num_moved_in = 0;
     virtio_sysmem_eventpairs_sent(s, handles, nh, false);
     /*
-     * The reply callback may already have completed and freed req.  A call
-     * that is still held and that the core turned away is completed here:
-     * an id that names no channel is NOT_FOUND (PEER_CLOSED if the device
-     * closed it); a channel that closed because of the message (a
-     * malformed message, a protocol violation) is PEER_CLOSED, as for a
-     * zx_channel_call whose server closed.
+     * The reply callback may already have completed and freed req: a
+     * channel that closed because of the message answered it with
+     * PEER_CLOSED, as a zx_channel_call whose server closed.  A call the
+     * core never took (the id names no channel) is still held and gets
+     * the same status as a one-way write would.
      */
-    req = g_hash_table_lookup(s->held_by_cookie, GUINT_TO_POINTER(cookie));
-    if (req && (req->unanswered || rc != 0)) {
+    if (rc != 0 && (req = g_hash_table_lookup(s->held_by_cookie,
+                                              GUINT_TO_POINTER(cookie)))) {
         virtio_sysmem_unhold(s, req);
-        virtio_sysmem_complete(s, req,
-                               rc == VIRTIO_SYSMEM_S_NOT_FOUND ?
-                               virtio_sysmem_write_status(s, id, rc) :
-                               VIRTIO_SYSMEM_S_PEER_CLOSED,
+        virtio_sysmem_complete(s, req, virtio_sysmem_write_status(s, id, rc),
                                NULL, 0, NULL, 0);
     }
 }

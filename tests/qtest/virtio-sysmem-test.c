@@ -240,10 +240,10 @@ static void test_bad_magic_closes_channel(void *obj, void *data,
 
 #define CPU_RW (SYSMEM2_CPU_USAGE_READ_OFTEN | SYSMEM2_CPU_USAGE_WRITE_OFTEN)
 
-static QDict *query_sysmem(void)
+/* x-query-virtio-sysmem's entry for the only device of @qts. */
+static QDict *query_sysmem_on(QTestState *qts)
 {
-    QDict *resp = qtest_qmp(global_qtest,
-                            "{'execute': 'x-query-virtio-sysmem'}");
+    QDict *resp = qtest_qmp(qts, "{'execute': 'x-query-virtio-sysmem'}");
     QList *list = qdict_get_qlist(resp, "return");
     QDict *dev;
 
@@ -253,6 +253,11 @@ static QDict *query_sysmem(void)
     qobject_ref(dev);
     qobject_unref(resp);
     return dev;
+}
+
+static QDict *query_sysmem(void)
+{
+    return query_sysmem_on(global_qtest);
 }
 
 static void assert_region_used(uint64_t expected)
@@ -1434,18 +1439,6 @@ static void test_eventpair_names_channel(void *obj, void *data,
     qsysmem_release_node(global_qtest, s, coll);
 }
 
-/* x-query-virtio-sysmem's entry for the (only) device of @m. */
-static QDict *machine_query(SysmemMachine *m)
-{
-    QDict *rsp = qtest_qmp(m->qts, "{'execute': 'x-query-virtio-sysmem'}");
-    QDict *dev = qobject_to(QDict, qlist_peek(qdict_get_qlist(rsp, "return")));
-
-    g_assert_nonnull(dev);
-    qobject_ref(dev);
-    qobject_unref(rsp);
-    return dev;
-}
-
 /*
  * Load the device as a busy guest would before a reset or an unplug: live
  * buffers, a WaitForAllBuffersAllocated held for a participant that never
@@ -1486,7 +1479,7 @@ static void load_device(SysmemMachine *m)
                             bad, sizeof(bad), NULL, 0, NULL, NULL, 0, NULL, 0);
     }
 
-    dev = machine_query(m);
+    dev = query_sysmem_on(m->qts);
     g_assert_cmpuint(qdict_get_int(dev, "region-used"), >=, 2 * 1024 * 1024);
     g_assert_cmpuint(qdict_get_int(dev, "held-requests"), ==, 1);
     /* CLOSED for the three failed channels and the token Bind consumed. */
@@ -1497,7 +1490,7 @@ static void load_device(SysmemMachine *m)
 /* Nothing left on the device of @m. */
 static void assert_machine_empty(SysmemMachine *m)
 {
-    QDict *dev = machine_query(m);
+    QDict *dev = query_sysmem_on(m->qts);
 
     g_assert_cmpuint(qdict_get_int(dev, "region-used"), ==, 0);
     g_assert_cmpuint(qdict_get_int(dev, "objects"), ==, 0);
@@ -1614,7 +1607,7 @@ static void test_request_flood(void)
         calls[i] = qsysmem_wait_allocated(m->qts, &m->s, coll);
     }
     qsysmem_node_sync(m->qts, &m->s, dup);
-    dev = machine_query(m);
+    dev = query_sysmem_on(m->qts);
     g_assert_cmpuint(qdict_get_int(dev, "held-requests"), ==, FLOOD_CALLS);
     qobject_unref(dev);
 

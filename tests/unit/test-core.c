@@ -962,6 +962,7 @@ static void test_malformed_message(void)
                          0xf0, 0x81, 0xa6, 0x5c, 9, 9, 9 };
     uint32_t alloc2 = vs_connect(h, false);
     SysmemHandle hd = { .kind = SYSMEM_HANDLE_CHANNEL_SERVER, .id = 777 };
+    VsCall *call;
     int32_t ep;
 
     test_collection(h, &tc, 1);
@@ -976,6 +977,10 @@ static void test_malformed_message(void)
     /* too short, unknown object */
     g_assert_cmpint(sysmem_core_message(core, 999, junk, 3, NULL, 0, NULL), ==,
                     FIDL_ZX_ERR_NOT_FOUND);
+    /* A two-way call to it was never written: NOT_FOUND and no reply. */
+    g_assert_cmpint(vs_send(h, 999, SYSMEM_M_SYSMEM2_NODE_SYNC, NULL, NULL, 0,
+                            &call), ==, FIDL_ZX_ERR_NOT_FOUND);
+    g_assert_false(call->done);
     g_assert_cmpint(sysmem_core_message(core, tc.alloc, junk, 3, NULL, 0, NULL),
                     ==, FIDL_ZX_ERR_INVALID_ARGS);
     g_assert_true(vs_closed(h, tc.alloc, NULL));

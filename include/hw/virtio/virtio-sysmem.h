@@ -62,13 +62,6 @@ struct VirtIOSysmem {
     uint32_t num_held;
     uint32_t next_cookie;
     /*
-     * The cookie of the two-way call the core is looking at right now.  If
-     * the core turns it away without an answer before returning, the
-     * device completes it with the core's status (NOT_FOUND for an id
-     * that names nothing) rather than PEER_CLOSED.
-     */
-    uint32_t dispatching;
-    /*
      * The id the guest is CLOSEing: the core's close of its server end
      * is not news to the guest and gets no CLOSED event (which could
      * otherwise reach a new channel that reuses the id).
