@@ -16,6 +16,20 @@ srcdir := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 BUILD ?= build
 Q ?= @
 
+# Configure before anything else is evaluated.  The fragments below ask
+# pkg-config and look for kernel images and headers while make reads them,
+# and on a fresh machine it is ./configure that installs those packages.
+# Including the file configure writes lets GNU make do this itself: it runs
+# the rule that makes the missing file, then re-executes from scratch with
+# the packages in place ("How Makefiles Are Remade" in the GNU make manual).
+# Goals that must work without a configured tree skip it.
+NO_CONFIGURE_GOALS := clean distclean print-%
+ifeq ($(MAKECMDGOALS),)
+include $(BUILD)/config-sysmem.mak
+else ifneq ($(filter-out $(NO_CONFIGURE_GOALS),$(MAKECMDGOALS)),)
+include $(BUILD)/config-sysmem.mak
+endif
+
 GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
 GLIB_LIBS := $(shell pkg-config --libs glib-2.0 2>/dev/null)
 
