@@ -54,7 +54,40 @@ export CCACHE_BASEDIR := $(srcdir)
 
 all: qemu host
 
-include $(sort $(wildcard $(srcdir)/mk/*.mk))
+# Host static libraries, one per component and flavour.  The codec and the
+# core are compiled once per flavour and every host program of that flavour
+# (unit tests, vsysmem-negotiate, benchmarks, fuzzers) links the archives:
+#   plain  $(CC), UNIT_CFLAGS            tests, tools, benchmarks
+#   san    $(CC), UNIT_CFLAGS + ASan/UBSan   the -san unit tests
+#   fuzz   $(FUZZ_CC), libFuzzer coverage + ASan/UBSan   the core fuzzers
+FLAVOUR_CC_plain = $(CC)
+FLAVOUR_CFLAGS_plain = $(UNIT_CFLAGS)
+FLAVOUR_CC_san = $(CC)
+FLAVOUR_CFLAGS_san = $(UNIT_CFLAGS) $(SAN_FLAGS)
+FLAVOUR_CC_fuzz = $(FUZZ_CC)
+FLAVOUR_CFLAGS_fuzz = -std=gnu11 -I$(srcdir)/include -I$(srcdir) $(GLIB_CFLAGS) \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g -O1
+HOST_FLAVOURS := plain san fuzz
+
+host_objs = $(patsubst $(srcdir)/%.c,$(BUILD)/obj/$(1)/%.o,$(2))
+# $(call host_lib,LIB,FLAVOUR): the archive's path.
+host_lib = $(BUILD)/lib/$(2)/lib$(1).a
+
+# $(1): library name, $(2): flavour, $(3): sources, $(4): headers they use.
+define host_static_lib
+$(call host_lib,$(1),$(2)): $(call host_objs,$(2),$(3))
+	@mkdir -p $$(@D)
+	$$(Q)rm -f $$@ && $$(AR) rcs $$@ $$^
+$(call host_objs,$(2),$(3)): $(BUILD)/obj/$(2)/%.o: $(srcdir)/%.c $(4)
+	@mkdir -p $$(@D)
+	$$(Q)$$(FLAVOUR_CC_$(2)) $$(FLAVOUR_CFLAGS_$(2)) -c -o $$@ $$<
+endef
+
+# The fragments, in dependency order: each may use what the ones before it
+# define (the core links the codec; the benchmarks and the guest tier use
+# both).
+include $(addprefix $(srcdir)/mk/,codec.mk core.mk bench.mk guest.mk \
+	hardening.mk)
 
 host: $(ALL_TARGETS) $(UNIT_TESTS)
 .PHONY: host
@@ -95,14 +128,13 @@ soak: qemu
 	$(srcdir)/scripts/run-qtest.sh $(BUILD)/qemu-system-x86_64 \
 		$(BUILD)/tests/qtest/virtio-sysmem-soak $(SOAK_N)
 
-bench: bench-device $(if $(wildcard $(srcdir)/bench/bench-core.c),bench-core) \
-	$(if $(wildcard $(srcdir)/mk/guest.mk),bench-guest)
+bench: bench-device bench-core bench-guest
 
-# Without a guest tier, make run shows the device as the firmware sees it;
-# with mk/guest.mk present, it also boots Linux and negotiates for real.
+# make run shows the device as the firmware sees it, then boots Linux and
+# negotiates for real.
 run: all
 	$(srcdir)/scripts/show-device.sh $(BUILD)/qemu-system-x86_64
-	$(if $(wildcard $(srcdir)/mk/guest.mk),$(MAKE) --no-print-directory run-guest-demo)
+	$(MAKE) --no-print-directory run-guest-demo
 
 # The same qtests against QEMU built with ASan and UBSan, in its own tree.
 SAN_BUILD := $(BUILD)-san
@@ -123,6 +155,9 @@ check-qtest-san: qemu-san
 check-unit: $(UNIT_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA)
 
+# run-tests.sh takes one word per test: a program, optionally followed by
+# '::' and its arguments separated by commas ("prog::-runs=5000,-seed=1");
+# GLib test programs count one test per TAP line, others one per program.
 check: all qemu-san $(GUEST_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(UNIT_TESTS) $(CHECK_EXTRA) $(QTESTS) \
 		$(SAN_QTESTS) $(GUEST_TESTS)

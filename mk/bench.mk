@@ -21,9 +21,9 @@ BENCH_HOST_PROGS := bench-aggregation bench-alloc bench-region
 BENCH_HDRS := $(srcdir)/bench/bench-util.h
 
 define bench_host_prog
-$(BENCH_DIR)/$(1): $(srcdir)/bench/$(1).c $(BENCH_HDRS) $(CORE_DEPS)
+$(BENCH_DIR)/$(1): $(srcdir)/bench/$(1).c $(BENCH_HDRS) $(call CORE_DEPS,plain)
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(UNIT_CFLAGS) -O2 -o $$@ $$< $$(CORE_ALL_SRCS) $$(GLIB_LIBS)
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) -o $$@ $$< $(call CORE_LIBS,plain) $$(GLIB_LIBS)
 .PHONY: $(1)
 $(1): $(BENCH_DIR)/$(1)
 	BENCH_DIR=$(BENCH_DIR) $(BENCH_DIR)/$(1) $(BENCH_ROUNDS)

@@ -13,17 +13,20 @@ CODEC_SRCS := $(addprefix $(srcdir)/codec/, \
 	fidl-codec.c fidl-types.c images2.c sysmem2.c sysmem-v1.c methods.c)
 CODEC_HDRS := $(wildcard $(srcdir)/include/sysmem/*.h) \
 	$(srcdir)/include/sysmem/selectors.txt $(srcdir)/codec/fidl-desc.h
-CODEC_DEPS := $(CODEC_SRCS) $(CODEC_HDRS)
+
+# libvsysmem-codec.a per host flavour (see the top-level Makefile).
+$(foreach f,$(HOST_FLAVOURS),$(eval $(call host_static_lib,vsysmem-codec,$(f),$(CODEC_SRCS),$(CODEC_HDRS))))
+CODEC_LIB = $(call host_lib,vsysmem-codec,$(1))
 
 CODEC_TESTS := test-codec-wire test-codec-sysmem
 
 define codec_unit_test
-$(BUILD)/unit/$(1): $(srcdir)/tests/unit/$(1).c $(srcdir)/tests/unit/codec-test-util.h $(CODEC_DEPS)
+$(BUILD)/unit/$(1): $(srcdir)/tests/unit/$(1).c $(srcdir)/tests/unit/codec-test-util.h $(CODEC_HDRS) $(call CODEC_LIB,plain)
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(UNIT_CFLAGS) -o $$@ $$< $$(CODEC_SRCS) $$(GLIB_LIBS)
-$(BUILD)/unit/$(1)-san: $(srcdir)/tests/unit/$(1).c $(srcdir)/tests/unit/codec-test-util.h $(CODEC_DEPS)
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) -o $$@ $$< $(call CODEC_LIB,plain) $$(GLIB_LIBS)
+$(BUILD)/unit/$(1)-san: $(srcdir)/tests/unit/$(1).c $(srcdir)/tests/unit/codec-test-util.h $(CODEC_HDRS) $(call CODEC_LIB,san)
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(SAN_FLAGS) -o $$@ $$< $$(CODEC_SRCS) $$(GLIB_LIBS)
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(SAN_FLAGS) -o $$@ $$< $(call CODEC_LIB,san) $$(GLIB_LIBS)
 UNIT_TESTS += $(BUILD)/unit/$(1) $(BUILD)/unit/$(1)-san
 endef
 
@@ -54,10 +57,10 @@ check-codec-kbuild: $(BUILD)/unit/test-codec-kbuild
 CODEC_FUZZ := $(BUILD)/fuzz/codec-fuzz
 CODEC_FUZZ_CORPUS := $(srcdir)/fuzz/codec-corpus
 CODEC_FUZZ_SCRATCH := $(BUILD)/fuzz/codec-scratch-corpus
-$(CODEC_FUZZ): $(srcdir)/fuzz/codec-fuzz.c $(CODEC_DEPS)
+$(CODEC_FUZZ): $(srcdir)/fuzz/codec-fuzz.c $(CODEC_HDRS) $(call CODEC_LIB,fuzz)
 	@mkdir -p $(@D) $(CODEC_FUZZ_SCRATCH)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -I$(srcdir)/include -I$(srcdir) \
-		-o $@ $< $(CODEC_SRCS)
+		-o $@ $< $(call CODEC_LIB,fuzz)
 ALL_TARGETS += $(CODEC_FUZZ)
 CHECK_EXTRA += $(CODEC_FUZZ)::-runs=20000,-seed=1,$(CODEC_FUZZ_SCRATCH),$(CODEC_FUZZ_CORPUS)
 check-unit: $(CODEC_FUZZ)

@@ -20,8 +20,15 @@ CORE_HDRS := $(wildcard $(srcdir)/hw/sysmem/*.h)
 CORE_HOST_SRCS := $(srcdir)/tools/vsysmem-negotiate-host.c
 CORE_HOST_HDRS := $(srcdir)/tools/vsysmem-negotiate-host.h \
 	$(srcdir)/tests/unit/test-core-util.h
-CORE_ALL_SRCS := $(CORE_SRCS) $(CODEC_SRCS) $(CORE_HOST_SRCS)
-CORE_DEPS := $(CORE_ALL_SRCS) $(CORE_HDRS) $(CORE_HOST_HDRS) $(CODEC_HDRS)
+CORE_LIB_SRCS := $(CORE_SRCS) $(CORE_HOST_SRCS)
+CORE_LIB_HDRS := $(CORE_HDRS) $(CORE_HOST_HDRS) $(CODEC_HDRS)
+
+# libsysmem-core.a per host flavour; a program links it before the codec's.
+$(foreach f,$(HOST_FLAVOURS),$(eval $(call host_static_lib,sysmem-core,$(f),$(CORE_LIB_SRCS),$(CORE_LIB_HDRS))))
+# $(call CORE_LIBS,FLAVOUR): the archives a core program links, in order;
+# CORE_DEPS: what such a program is rebuilt for besides its own source.
+CORE_LIBS = $(call host_lib,sysmem-core,$(1)) $(call host_lib,vsysmem-codec,$(1))
+CORE_DEPS = $(CORE_LIB_HDRS) $(call CORE_LIBS,$(1))
 
 JSON_GLIB_CFLAGS := $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)
 JSON_GLIB_LIBS := $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
@@ -30,29 +37,28 @@ CORE_TESTS := test-region test-image-format test-constraints test-core \
 	test-core-v1 test-core-snapshot
 
 define core_unit_test
-$(BUILD)/unit/$(1): $(srcdir)/tests/unit/$(1).c $(CORE_DEPS)
+$(BUILD)/unit/$(1): $(srcdir)/tests/unit/$(1).c $(call CORE_DEPS,plain)
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(UNIT_CFLAGS) -o $$@ $$< $$(CORE_ALL_SRCS) $$(GLIB_LIBS)
-$(BUILD)/unit/$(1)-san: $(srcdir)/tests/unit/$(1).c $(CORE_DEPS)
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) -o $$@ $$< $(call CORE_LIBS,plain) $$(GLIB_LIBS)
+$(BUILD)/unit/$(1)-san: $(srcdir)/tests/unit/$(1).c $(call CORE_DEPS,san)
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(SAN_FLAGS) -o $$@ $$< $$(CORE_ALL_SRCS) \
-		$$(GLIB_LIBS)
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(SAN_FLAGS) -o $$@ $$< \
+		$(call CORE_LIBS,san) $$(GLIB_LIBS)
 UNIT_TESTS += $(BUILD)/unit/$(1) $(BUILD)/unit/$(1)-san
 endef
 
 $(foreach t,$(CORE_TESTS),$(eval $(call core_unit_test,$(t))))
 
-ifneq ($(wildcard $(srcdir)/tools/vsysmem-negotiate.c),)
 # vsysmem-negotiate: a JSON scenario through the real core.
 NEGOTIATE_SRCS := $(srcdir)/tools/vsysmem-negotiate.c
-$(BUILD)/vsysmem-negotiate: $(NEGOTIATE_SRCS) $(CORE_DEPS)
+$(BUILD)/vsysmem-negotiate: $(NEGOTIATE_SRCS) $(call CORE_DEPS,plain)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UNIT_CFLAGS) $(JSON_GLIB_CFLAGS) -o $@ $(NEGOTIATE_SRCS) \
-		$(CORE_ALL_SRCS) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
-$(BUILD)/unit/vsysmem-negotiate-san: $(NEGOTIATE_SRCS) $(CORE_DEPS)
+		$(call CORE_LIBS,plain) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
+$(BUILD)/unit/vsysmem-negotiate-san: $(NEGOTIATE_SRCS) $(call CORE_DEPS,san)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UNIT_CFLAGS) $(SAN_FLAGS) $(JSON_GLIB_CFLAGS) -o $@ \
-		$(NEGOTIATE_SRCS) $(CORE_ALL_SRCS) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
+		$(NEGOTIATE_SRCS) $(call CORE_LIBS,san) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
 ALL_TARGETS += $(BUILD)/vsysmem-negotiate
 
 # test-negotiate runs the tool (plain and sanitized) over the scenarios in
@@ -64,46 +70,30 @@ $(BUILD)/unit/test-negotiate: $(srcdir)/tests/unit/test-negotiate.sh \
 		-e 's|@TOOLS@|$(abspath $(BUILD))/vsysmem-negotiate $(abspath $(BUILD))/unit/vsysmem-negotiate-san|g' \
 		$< > $@ && chmod +x $@
 UNIT_TESTS += $(BUILD)/unit/test-negotiate
-endif
 
-ifneq ($(wildcard $(srcdir)/fuzz/core-fuzz.c),)
-# libFuzzer target: random message sequences against one core.
+# libFuzzer targets: random message sequences against one core, and
+# sysmem_core_load of arbitrary and edited snapshots.
 CORE_FUZZ := $(BUILD)/fuzz/core-fuzz
-$(CORE_FUZZ): $(srcdir)/fuzz/core-fuzz.c $(CORE_DEPS)
+SNAPSHOT_FUZZ := $(BUILD)/fuzz/core-snapshot-fuzz
+$(CORE_FUZZ) $(SNAPSHOT_FUZZ): $(BUILD)/fuzz/%: $(srcdir)/fuzz/%.c $(call CORE_DEPS,fuzz)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -I$(srcdir)/include -I$(srcdir) \
-		$(GLIB_CFLAGS) -o $@ $< $(CORE_ALL_SRCS) $(GLIB_LIBS)
-ALL_TARGETS += $(CORE_FUZZ)
-CHECK_EXTRA += $(CORE_FUZZ)::-runs=5000,-seed=1
-check-unit: $(CORE_FUZZ)
+		$(GLIB_CFLAGS) -o $@ $< $(call CORE_LIBS,fuzz) $(GLIB_LIBS)
+ALL_TARGETS += $(CORE_FUZZ) $(SNAPSHOT_FUZZ)
+CHECK_EXTRA += $(CORE_FUZZ)::-runs=5000,-seed=1 \
+	$(SNAPSHOT_FUZZ)::-runs=2000,-seed=1
+check-unit: $(CORE_FUZZ) $(SNAPSHOT_FUZZ)
 
-.PHONY: fuzz-core
+.PHONY: fuzz-core fuzz-core-snapshot
 fuzz-core: $(CORE_FUZZ)
 	$(CORE_FUZZ) -max_total_time=$(or $(FUZZ_SECONDS),300) -print_final_stats=1
-endif
-
-ifneq ($(wildcard $(srcdir)/bench/bench-core.c),)
-.PHONY: bench-core
-$(BUILD)/bench/bench-core: $(srcdir)/bench/bench-core.c $(CORE_DEPS)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(UNIT_CFLAGS) -O2 -o $@ $< $(CORE_ALL_SRCS) $(GLIB_LIBS)
-bench-core: $(BUILD)/bench/bench-core
-	$(BUILD)/bench/bench-core
-endif
-
-ifneq ($(wildcard $(srcdir)/fuzz/core-snapshot-fuzz.c),)
-# libFuzzer target: sysmem_core_load of arbitrary and edited snapshots.
-SNAPSHOT_FUZZ := $(BUILD)/fuzz/core-snapshot-fuzz
-$(SNAPSHOT_FUZZ): $(srcdir)/fuzz/core-snapshot-fuzz.c $(CORE_DEPS)
-	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -I$(srcdir)/include -I$(srcdir) \
-		$(GLIB_CFLAGS) -o $@ $< $(CORE_ALL_SRCS) $(GLIB_LIBS)
-ALL_TARGETS += $(SNAPSHOT_FUZZ)
-CHECK_EXTRA += $(SNAPSHOT_FUZZ)::-runs=2000,-seed=1
-check-unit: $(SNAPSHOT_FUZZ)
-
-.PHONY: fuzz-core-snapshot
 fuzz-core-snapshot: $(SNAPSHOT_FUZZ)
 	$(SNAPSHOT_FUZZ) -max_total_time=$(or $(FUZZ_SECONDS),300) \
 		-print_final_stats=1
-endif
+
+.PHONY: bench-core
+$(BUILD)/bench/bench-core: $(srcdir)/bench/bench-core.c $(call CORE_DEPS,plain)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(call CORE_LIBS,plain) $(GLIB_LIBS)
+bench-core: $(BUILD)/bench/bench-core
+	$(BUILD)/bench/bench-core

@@ -17,7 +17,7 @@ GUEST_QEMU ?= $(BUILD)/qemu-system-x86_64
 
 GB := $(BUILD)/guest
 GSRC := $(srcdir)/guest-driver
-GUEST_CODEC_SRCS := $(or $(CODEC_SRCS),$(wildcard $(srcdir)/codec/*.c))
+GUEST_CODEC_SRCS := $(CODEC_SRCS)
 GUEST_CODEC_HDRS := $(wildcard $(srcdir)/include/sysmem/*.h $(srcdir)/codec/*.h)
 
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
