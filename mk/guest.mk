@@ -22,8 +22,9 @@ GUEST_CODEC_HDRS := $(wildcard $(srcdir)/include/sysmem/*.h $(srcdir)/codec/*.h)
 
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -I$(GSRC)/include/uapi -I$(GSRC)/lib \
-	-I$(srcdir)/include -I$(srcdir)/codec
-GUEST_LIB_HDRS := $(GSRC)/lib/libvsysmem.h $(GSRC)/include/uapi/linux/vsysmem.h \
+	-I$(srcdir)/include -I$(srcdir)/codec -I$(srcdir)
+GUEST_LIB_HDRS := $(GSRC)/lib/libvsysmem.h $(GSRC)/lib/vsysmem-formats.h \
+	$(GSRC)/include/uapi/linux/vsysmem.h $(srcdir)/hw/sysmem/image-format.h \
 	$(GUEST_CODEC_HDRS)
 
 # ---- Kernel modules, initramfs and runners, per guest kernel -------------
@@ -93,13 +94,16 @@ GUEST_TESTS += $$(GB)/run-$(1)$(4).sh
 endef
 
 # ---- libvsysmem ------------------------------------------------------------
-GUEST_LIB_SRCS := $(GSRC)/lib/vsysmem.c $(GUEST_CODEC_SRCS)
+# The plane layout maths is the core's own (hw/sysmem/image-format.c is
+# freestanding for this).
+GUEST_LIB_SRCS := $(GSRC)/lib/vsysmem.c $(GSRC)/lib/vsysmem-formats.c \
+	$(srcdir)/hw/sysmem/image-format.c $(GUEST_CODEC_SRCS)
 GUEST_LIB_OBJS := $(patsubst %.c,$(GB)/lib/obj/%.o,$(notdir $(GUEST_LIB_SRCS)))
 GUEST_LIB_A := $(GB)/lib/libvsysmem.a
 GUEST_LIB_SO := $(GB)/lib/libvsysmem.so.1
 GUEST_LIB_PC := $(GB)/lib/pkgconfig/libvsysmem.pc
 
-vpath %.c $(GSRC)/lib $(srcdir)/codec
+vpath %.c $(GSRC)/lib $(srcdir)/codec $(srcdir)/hw/sysmem
 
 $(GB)/lib/obj/%.o: %.c $(GUEST_LIB_HDRS)
 	@mkdir -p $(@D)
@@ -117,6 +121,15 @@ $(GUEST_LIB_PC): $(GSRC)/lib/libvsysmem.pc.in
 	$(Q)sed -e 's|@prefix@|$(abspath $(GB))|' -e 's|@srcdir@|$(srcdir)|' $< > $@
 
 guest-lib: $(GUEST_LIB_A) $(GUEST_LIB_SO) $(GUEST_LIB_PC)
+
+# The format helpers, tested on the host against the real core.
+$(BUILD)/unit/test-vsysmem-formats: $(srcdir)/tests/unit/test-vsysmem-formats.c \
+		$(GSRC)/lib/vsysmem-formats.c $(GSRC)/lib/vsysmem-formats.h \
+		$(call CORE_DEPS,plain)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) -I$(GSRC)/lib -o $@ $< \
+		$(GSRC)/lib/vsysmem-formats.c $(call CORE_LIBS,plain) $(GLIB_LIBS)
+UNIT_TESTS += $(BUILD)/unit/test-vsysmem-formats
 
 # ---- vsysmemctl and the guest test programs (static: the initramfs has no
 # libc) ----------------------------------------------------------------------

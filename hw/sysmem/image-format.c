@@ -9,8 +9,15 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include <glib.h>
+#include <stddef.h>
+#include <string.h>
 #include "hw/sysmem/image-format.h"
+
+/*
+ * Freestanding: libvsysmem (guest user space, no glib) computes plane
+ * layouts with these same functions.
+ */
+#define FORMAT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #define INTEL_TILE_BYTES 4096u
 
@@ -54,7 +61,7 @@ static const FormatInfo *format_info(images2_pixel_format_t fmt)
 {
     size_t i;
 
-    for (i = 0; i < G_N_ELEMENTS(formats); i++) {
+    for (i = 0; i < FORMAT_ARRAY_LEN(formats); i++) {
         if (formats[i].fmt == fmt) {
             return &formats[i];
         }
@@ -396,7 +403,7 @@ bool sysmem_pixel_format_from_name(const char *name, images2_pixel_format_t *fmt
 {
     size_t i;
 
-    for (i = 0; i < G_N_ELEMENTS(formats); i++) {
+    for (i = 0; i < FORMAT_ARRAY_LEN(formats); i++) {
         if (!strcmp(formats[i].name, name)) {
             *fmt = formats[i].fmt;
             return true;
@@ -420,14 +427,14 @@ bool sysmem_pixel_format_from_name(const char *name, images2_pixel_format_t *fmt
 
 const char *sysmem_color_space_name(images2_color_space_t cs)
 {
-    return name_of(color_spaces, G_N_ELEMENTS(color_spaces), cs);
+    return name_of(color_spaces, FORMAT_ARRAY_LEN(color_spaces), cs);
 }
 
 bool sysmem_color_space_from_name(const char *name, images2_color_space_t *cs)
 {
     uint64_t v;
 
-    if (!value_of(color_spaces, G_N_ELEMENTS(color_spaces), name, &v)) {
+    if (!value_of(color_spaces, FORMAT_ARRAY_LEN(color_spaces), name, &v)) {
         return false;
     }
     *cs = v;
@@ -436,10 +443,10 @@ bool sysmem_color_space_from_name(const char *name, images2_color_space_t *cs)
 
 const char *sysmem_modifier_name(uint64_t modifier)
 {
-    return name_of(modifiers, G_N_ELEMENTS(modifiers), modifier);
+    return name_of(modifiers, FORMAT_ARRAY_LEN(modifiers), modifier);
 }
 
 bool sysmem_modifier_from_name(const char *name, uint64_t *modifier)
 {
-    return value_of(modifiers, G_N_ELEMENTS(modifiers), name, modifier);
+    return value_of(modifiers, FORMAT_ARRAY_LEN(modifiers), name, modifier);
 }
