@@ -36,12 +36,16 @@ GUEST_MOD_SRCS := $(wildcard $(GSRC)/linux/*.c $(GSRC)/linux/*.h) \
 	$(srcdir)/include/standard-headers/linux/virtio_sysmem.h
 GUEST_EXAMPLE_SRCS := $(wildcard $(GSRC)/example/*.c $(GSRC)/example/Kbuild)
 
+# Importers nobody here wrote, from the guest kernel's own modules: the
+# tests that use them load them.
+GUEST_IMPORTER_MODULES := vgem vivid
+
 # Other installed kernels (image, modules and headers) get their own
 # modules and initramfs and run GUEST_EXTRA_KERNEL_TESTS too.
 GUEST_ALL_KVERS := $(foreach k,$(patsubst /boot/vmlinuz-%,%,$(wildcard /boot/vmlinuz-*)),\
 	$(if $(and $(wildcard /usr/src/linux-headers-$(k)/Makefile),$(wildcard /lib/modules/$(k)/kernel)),$(k)))
 GUEST_EXTRA_KVERS ?= $(filter-out $(GUEST_KVER),$(GUEST_ALL_KVERS))
-GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate test-unbind
+GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate test-unbind test-vgem
 # Runner options a test needs beyond the usual ones.  The soak runs with
 # a small object limit: the device's sets of remembered ids are bounded
 # by it, and a leak into them shows within the soak's 1000 negotiations.
@@ -73,6 +77,7 @@ $(2)/initramfs.cpio.gz: $$(srcdir)/scripts/mkinitramfs.sh $(2)/linux/virtio_sysm
 		$(2)/example/vsysmem_example.ko $$(GUEST_CTL) $$(GUEST_TEST_BINS)
 	$$(Q)$$(srcdir)/scripts/mkinitramfs.sh -o $$@ -k $(1) -m /lib/modules/$(1) \
 		-M $(2)/linux/virtio_sysmem.ko -M $(2)/example/vsysmem_example.ko \
+		$$(addprefix -K ,$$(GUEST_IMPORTER_MODULES)) \
 		$$(addprefix -b ,$$(GUEST_CTL) $$(GUEST_TEST_BINS))
 
 guest-module: $(2)/linux/virtio_sysmem.ko $(2)/example/vsysmem_example.ko

@@ -5,10 +5,13 @@
 # and statically linked test programs under /bin.
 #
 # usage: scripts/mkinitramfs.sh -o OUT.cpio.gz [-k KVER] [-m MODDIR]
-#            [-M module.ko]... [-b program]... [-f src:dst]...
+#            [-M module.ko]... [-K module]... [-b program]... [-f src:dst]...
 #   -k KVER     guest kernel version (default: newest /boot/vmlinuz-*)
 #   -m MODDIR   the guest kernel's module tree (default /lib/modules/KVER)
 #   -M file.ko  extra module, installed under extra/ and depmod'ed
+#   -K module   a module of the guest kernel's own (e.g. vgem, vivid) and
+#               what it depends on; installed but not loaded at boot (the
+#               test that needs it runs modprobe)
 #   -b program  static program copied to /bin
 #   -f src:dst  any other file
 #
@@ -22,17 +25,19 @@ out=""
 kver=""
 moddir=""
 mods=""
+kmods=""
 bins=""
 files=""
-while getopts "o:k:m:M:b:f:" opt; do
+while getopts "o:k:m:M:K:b:f:" opt; do
     case "$opt" in
     o) out=$OPTARG ;;
     k) kver=$OPTARG ;;
     m) moddir=$OPTARG ;;
     M) mods="$mods $OPTARG" ;;
+    K) kmods="$kmods $OPTARG" ;;
     b) bins="$bins $OPTARG" ;;
     f) files="$files $OPTARG" ;;
-    *) echo "usage: $0 -o OUT [-k KVER] [-m MODDIR] [-M mod.ko]... [-b prog]... [-f src:dst]..." >&2
+    *) echo "usage: $0 -o OUT [-k KVER] [-m MODDIR] [-M mod.ko]... [-K module]... [-b prog]... [-f src:dst]..." >&2
        exit 2 ;;
     esac
 done
@@ -63,18 +68,30 @@ cp "$busybox" "$stage/bin/busybox"
 # are built in and none of these files exist, which is fine.
 want="virtio virtio_ring virtio_pci virtio_pci_modern_dev
       virtio_pci_legacy_dev virtio_mmio virtio_dma_buf"
+# Copy one module file of the kernel's tree into the stage, uncompressed:
+# busybox modprobe loads only plain ELF modules (6.12 ships .ko.xz).
+install_module() {
+    rel=${1#"$moddir"/}
+    mkdir -p "$stage/lib/modules/$kver/$(dirname "$rel")"
+    case "$1" in
+    *.ko.xz) xz -dc "$1" > "$stage/lib/modules/$kver/${rel%.xz}" ;;
+    *.ko.zst) zstd -qdc "$1" > "$stage/lib/modules/$kver/${rel%.zst}" ;;
+    *.ko.gz) gzip -dc "$1" > "$stage/lib/modules/$kver/${rel%.gz}" ;;
+    *) cp "$1" "$stage/lib/modules/$kver/$rel" ;;
+    esac
+}
 for m in $want; do
     f=$(find "$moddir/kernel" -name "$m.ko*" 2>/dev/null | head -1)
     [ -n "$f" ] || continue
-    rel=${f#"$moddir"/}
-    mkdir -p "$stage/lib/modules/$kver/$(dirname "$rel")"
-    # busybox modprobe loads only plain ELF modules (6.12 ships .ko.xz).
-    case "$f" in
-    *.ko.xz) xz -dc "$f" > "$stage/lib/modules/$kver/${rel%.xz}" ;;
-    *.ko.zst) zstd -qdc "$f" > "$stage/lib/modules/$kver/${rel%.zst}" ;;
-    *.ko.gz) gzip -dc "$f" > "$stage/lib/modules/$kver/${rel%.gz}" ;;
-    *) cp "$f" "$stage/lib/modules/$kver/$rel" ;;
-    esac
+    install_module "$f"
+done
+for m in $kmods; do
+    deps=$(modprobe --show-depends -S "$kver" -d "${moddir%/lib/modules/"$kver"}/" "$m" 2>/dev/null |
+           sed -n 's/^insmod \([^ ]*\).*/\1/p')
+    [ -n "$deps" ] || { echo "mkinitramfs: no module $m in $moddir" >&2; exit 1; }
+    for f in $deps; do
+        install_module "$f"
+    done
 done
 for f in "$moddir"/modules.order "$moddir"/modules.builtin \
          "$moddir"/modules.builtin.modinfo; do
