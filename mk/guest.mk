@@ -5,7 +5,8 @@
 #   make guest            module + library + tools + initramfs
 #   make guest-module     just virtio_sysmem.ko (and the example participant)
 #   make guest-check      boot the guest and run every guest test
-#   make run-guest-demo   boot the guest and show a two-process negotiation
+#   make run-guest-demo   boot the guest: vivid captures into sysmem buffers
+#                         that a display process reads; the frame as a PNG
 #
 # Appends to GUEST_TESTS: one runner script per guest test program; each
 # boots the guest under build/qemu-system-x86_64 and prints the program's
@@ -45,7 +46,8 @@ GUEST_IMPORTER_MODULES := vgem vivid
 GUEST_ALL_KVERS := $(foreach k,$(patsubst /boot/vmlinuz-%,%,$(wildcard /boot/vmlinuz-*)),\
 	$(if $(and $(wildcard /usr/src/linux-headers-$(k)/Makefile),$(wildcard /lib/modules/$(k)/kernel)),$(k)))
 GUEST_EXTRA_KVERS ?= $(filter-out $(GUEST_KVER),$(GUEST_ALL_KVERS))
-GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate test-unbind test-vgem
+GUEST_EXTRA_KERNEL_TESTS ?= test-transport test-negotiate test-unbind test-vgem \
+	test-vivid
 # Runner options a test needs beyond the usual ones.  The soak runs with
 # a small object limit: the device's sets of remembered ids are bounded
 # by it, and a leak into them shows within the soak's 1000 negotiations.
@@ -102,6 +104,7 @@ endef
 # The plane layout maths is the core's own (hw/sysmem/image-format.c is
 # freestanding for this).
 GUEST_LIB_SRCS := $(GSRC)/lib/vsysmem.c $(GSRC)/lib/vsysmem-formats.c \
+	$(GSRC)/lib/vsysmem-fdpass.c $(GSRC)/lib/vsysmem-v4l2.c \
 	$(srcdir)/hw/sysmem/image-format.c $(GUEST_CODEC_SRCS)
 GUEST_LIB_OBJS := $(patsubst %.c,$(GB)/lib/obj/%.o,$(notdir $(GUEST_LIB_SRCS)))
 GUEST_LIB_A := $(GB)/lib/libvsysmem.a
@@ -140,9 +143,11 @@ UNIT_TESTS += $(BUILD)/unit/test-vsysmem-formats
 # libc) ----------------------------------------------------------------------
 GUEST_CTL := $(GB)/tools/vsysmemctl
 
-$(GUEST_CTL): $(GSRC)/tools/vsysmemctl.c $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
+GUEST_CTL_SRCS := $(GSRC)/tools/vsysmemctl.c $(GSRC)/tools/vsysmemctl-camera.c
+$(GUEST_CTL): $(GUEST_CTL_SRCS) $(GSRC)/tools/vsysmemctl.h $(GUEST_LIB_A) \
+		$(GUEST_LIB_HDRS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_A)
+	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $(GUEST_CTL_SRCS) $(GUEST_LIB_A)
 
 GUEST_TEST_C := $(patsubst $(srcdir)/tests/guest/%.c,%,$(wildcard $(srcdir)/tests/guest/test-*.c))
 GUEST_TEST_SH := $(patsubst $(srcdir)/tests/guest/%.sh,%,$(wildcard $(srcdir)/tests/guest/test-*.sh))
@@ -185,9 +190,14 @@ GUEST_TESTS += $(GB)/check-kbuild.sh
 guest-check: guest $(GUEST_TESTS)
 	$(srcdir)/scripts/run-tests.sh $(GUEST_TESTS)
 
+# The demo: vivid, a real V4L2 camera driver, fills sysmem-negotiated
+# buffers that a display process reads; the host writes the last frame,
+# read from the device's memory backend, as a PNG.
+GUEST_DEMO_PNG_DIR := $(abspath $(GB))
 run-guest-demo: guest
 	$(srcdir)/scripts/run-guest.sh -q $(GUEST_QEMU) -k $(GUEST_KERNEL) \
-		-i $(GUEST_INITRAMFS) -c "vsysmemctl info && VSYSMEM_HOST_VIEW=1 vsysmemctl demo"
+		-i $(GUEST_INITRAMFS) -M 256M -P $(GUEST_DEMO_PNG_DIR) \
+		-c "vsysmemctl info && VSYSMEM_HOST_VIEW=1 vsysmemctl camera --frames 30"
 
 # The long guest soak (test-soak runs 1000 negotiations in guest-check).
 GUEST_SOAK_N ?= 10000

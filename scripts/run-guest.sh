@@ -4,7 +4,7 @@
 #
 # usage: scripts/run-guest.sh -i INITRAMFS [-k KERNEL] [-q QEMU]
 #            [-c 'command'] [-d 'device options'] [-o 'qemu args'] [-t SECS]
-#            [-M SIZE] [-H]
+#            [-M SIZE] [-P DIR] [-H]
 #   -i  initramfs from scripts/mkinitramfs.sh
 #   -k  guest kernel (default: newest /boot/vmlinuz-*)
 #   -q  QEMU binary (default: build/qemu-system-x86_64)
@@ -16,6 +16,9 @@
 #       and, after the guest exits, check every "VSYSMEM-HOSTCHECK offset
 #       length seed" line the guest printed against the file: the host
 #       must see the bytes the guest wrote (TAP lines, status 1 if not)
+#   -P  with -M: write each frame a "VSYSMEM-HOSTPNG offset width height
+#       stride YUYV name" line names, read from the memory backend file at
+#       that region offset, as DIR/name.png
 #   -H  hot-plug: the device goes behind a PCIe root port (q35's root bus
 #       takes no hot-plug) with id vsysmem0 and QEMU gets a QMP socket;
 #       the guest's "VSYSMEM-UNPLUG" line makes the host device_del it and
@@ -36,7 +39,8 @@ qemuopts=""
 timeout_s=${VSYSMEM_TIMEOUT:-300}
 memsize=""
 hotplug=""
-while getopts "i:k:q:c:d:o:t:M:H" opt; do
+pngdir=""
+while getopts "i:k:q:c:d:o:t:M:P:H" opt; do
     case "$opt" in
     i) initrd=$OPTARG ;;
     k) kernel=$OPTARG ;;
@@ -46,8 +50,9 @@ while getopts "i:k:q:c:d:o:t:M:H" opt; do
     o) qemuopts=$OPTARG ;;
     t) timeout_s=$OPTARG ;;
     M) memsize=$OPTARG ;;
+    P) pngdir=$OPTARG ;;
     H) hotplug=1 ;;
-    *) sed -n '2,27p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,31p' "$0" >&2; exit 2 ;;
     esac
 done
 [ -n "$initrd" ] && [ -f "$initrd" ] || { echo "run-guest: -i INITRAMFS missing" >&2; exit 2; }
@@ -102,9 +107,9 @@ fi
 # Results are TAP lines printed after the console.
 watch_guest() {
     python3 - "$tmp/console" "$tmp/mem" "$tmp/mon.sock" "$1" "$memsize" \
-        "$tmp/qmp.sock" "$devopts" <<'PY' > "$tmp/host" 2>&1
-import json, os, re, socket, sys, time
-console, mem, mon, qpid, memsize, qmp, devopts = sys.argv[1:8]
+        "$tmp/qmp.sock" "$devopts" "$pngdir" <<'PY' > "$tmp/host" 2>&1
+import json, os, re, socket, struct, sys, time, zlib
+console, mem, mon, qpid, memsize, qmp, devopts, pngdir = sys.argv[1:9]
 qpid = int(qpid)
 
 def device_del(dev_id, timeout=60):
@@ -165,6 +170,49 @@ def hostcheck(off, n, seed):
     want = bytes((seed + i * 7 + (i >> 12)) & 0xff for i in range(n))
     return data == want
 
+def yuyv_to_rgb(data, width, height, stride):
+    """BT.601 limited-range Y'CbCr 4:2:2 to 8-bit RGB rows."""
+    clamp = lambda v: 0 if v < 0 else 255 if v > 255 else int(v)
+    rows = []
+    for y in range(height):
+        line = data[y * stride:y * stride + width * 2]
+        out = bytearray()
+        for x in range(0, width * 2, 4):
+            y0, u, y1, v = line[x], line[x + 1], line[x + 2], line[x + 3]
+            for luma in (y0, y1):
+                c, d, e = 1.164 * (luma - 16), u - 128, v - 128
+                out += bytes((clamp(c + 1.596 * e),
+                              clamp(c - 0.392 * d - 0.813 * e),
+                              clamp(c + 2.017 * d)))
+        rows.append(bytes(out))
+    return rows
+
+def write_png(path, width, height, rows):
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body +
+                struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff))
+    raw = b"".join(b"\0" + r for r in rows)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                           0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(raw, 6)))
+        f.write(chunk(b"IEND", b""))
+
+def hostpng(off, width, height, stride, fmt, name):
+    if fmt != "YUYV":
+        raise Exception("frame format %s: only YUYV is written" % fmt)
+    if not pngdir or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise Exception("no -P directory, or a bad name %r" % name)
+    with open(mem, "rb") as f:
+        f.seek(off)
+        data = f.read(stride * height)
+    if len(data) < stride * height:
+        raise Exception("the frame runs past the memory backend")
+    path = os.path.join(pngdir, name + ".png")
+    write_png(path, width, height, yuyv_to_rgb(data, width, height, stride))
+    return path
+
 done = 0
 exited = False
 while True:
@@ -181,6 +229,12 @@ while True:
                 ok = hostcheck(off, n, seed)
                 print("%sok - host sees the guest's %d bytes at region offset %#x"
                       % ("" if ok else "not ", n, off))
+            elif f and f[0] == "VSYSMEM-HOSTPNG" and memsize:
+                off, w, h, stride = (int(v) for v in f[1:5])
+                path = hostpng(off, w, h, stride, f[5], f[6])
+                print("# host: read the %dx%d %s frame at region offset %#x "
+                      "from the memory backend; look at it: %s"
+                      % (w, h, f[5], off, path))
             elif f and f[0] == "VSYSMEM-HOSTSHOW":
                 print("# host view (info virtio-sysmem) at '%s':" % " ".join(f[1:]))
                 for l in hmp("info virtio-sysmem").split("\n"):

@@ -146,6 +146,13 @@ int vsm1_wait_for_buffers_allocated(int collection,
 /* BufferCollection.Close: leave without failing the collection. */
 int vsm1_close(int node);
 
+/* ---- Passing handles between processes -------------------------------- */
+
+/* Send one fd (a token, usually) over a UNIX socket; 0 or -errno. */
+int vsm_send_fd(int sock, int fd);
+/* Receive one: the new fd, -EPIPE at end of stream, -EPROTO for no fd. */
+int vsm_recv_fd(int sock);
+
 /* ---- Buffers ------------------------------------------------------------ */
 
 /* mmap a buffer dma-buf (PROT_READ, plus PROT_WRITE if write). */

@@ -94,6 +94,20 @@ int vsm2_image_layout(const sysmem2_single_buffer_settings_t *settings,
 int vsm_layout_to_v4l2(const struct vsm_image_layout *layout,
                        struct v4l2_pix_format *f);
 
+/* ---- V4L2 devices ---------------------------------------------------- */
+
+/*
+ * Open the single-planar streaming capture node whose bus_info is
+ * @bus_info (e.g. "platform:vivid-000"): its fd, or -ENODEV.
+ */
+int vsm_v4l2_open_capture(const char *bus_info);
+/*
+ * REQBUFS V4L2_MEMORY_DMABUF for every buffer of @info and QBUF each (index
+ * i is info->buffers[i]): the number queued, or -errno.
+ */
+int vsm_v4l2_queue_dmabufs(int cam,
+                           const sysmem2_buffer_collection_info_t *info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
  *   vsysmemctl negotiate [--participants N] [--count N] [--size BYTES]
  *                        [--rounds N]
  *   vsysmemctl demo
+ *   vsysmemctl camera [--frames N] [--dma-contig]
  *   vsysmemctl bench [--size BYTES] [--rounds N]
  *
  * Sizes take K/M/G suffixes.  Errors are printed by name; the exit status
@@ -27,6 +28,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "vsysmemctl.h"
 
 #include "libvsysmem.h"
 
@@ -907,6 +910,7 @@ static void usage(FILE *f)
             "       vsysmemctl [-d N] negotiate [--participants N] [--count N]\n"
             "                  [--size BYTES] [--rounds N]\n"
             "       vsysmemctl [-d N] demo\n"
+            "       vsysmemctl camera [--frames N] [--dma-contig]\n"
             "       vsysmemctl [-d N] bench [--size BYTES] [--rounds N]\n");
 }
 
@@ -939,6 +943,13 @@ int main(int argc, char **argv)
         return 2;
     }
     cmd = argv[optind];
+    if (!strcmp(cmd, "camera")) {
+        /* Its own options (vsysmemctl-camera.c); argv[0] is "camera". */
+        argc -= optind;
+        argv += optind;
+        optind = 1;
+        return cmd_camera(argc, argv);
+    }
     optind++;
     while ((o = getopt_long(argc, argv, "c:s:p:r:", opts, NULL)) != -1) {
         switch (o) {
