@@ -200,6 +200,26 @@ int vsm_modifier_to_drm(uint64_t modifier, uint64_t *drm_modifier)
 
 /* ---- Constraints ----------------------------------------------------- */
 
+/*
+ * A KMS plane takes Y'CbCr in any encoding its COLOR_ENCODING (BT.601,
+ * BT.709, BT.2020) and COLOR_RANGE (limited, full) properties name; sysmem
+ * pairs BT.2020 only with 10-bit formats, so 8-bit ones list the others.
+ */
+static const images2_color_space_t drm_ycbcr_spaces[] = {
+    IMAGES2_COLOR_SPACE_REC601_NTSC, IMAGES2_COLOR_SPACE_REC601_PAL,
+    IMAGES2_COLOR_SPACE_REC601_NTSC_FULL_RANGE,
+    IMAGES2_COLOR_SPACE_REC601_PAL_FULL_RANGE, IMAGES2_COLOR_SPACE_REC709,
+};
+static const images2_color_space_t drm_ycbcr10_spaces[] = {
+    IMAGES2_COLOR_SPACE_REC2020, IMAGES2_COLOR_SPACE_REC2100,
+};
+
+static bool is_ycbcr(images2_pixel_format_t fmt)
+{
+    return sysmem_format_plane_count(fmt) > 1 ||
+           fmt == IMAGES2_PIXEL_FORMAT_YUY2;
+}
+
 static images2_color_space_t default_color_space(images2_pixel_format_t fmt)
 {
     switch (fmt) {
@@ -230,8 +250,7 @@ static int color_space_from_v4l2(const struct v4l2_pix_format *f,
         return 0;
     case V4L2_COLORSPACE_SRGB:
         /* sRGB-encoded Y'CbCr is Rec. 601 by V4L2's own rules. */
-        if (sysmem_format_plane_count(fmt) > 1 ||
-            fmt == IMAGES2_PIXEL_FORMAT_YUY2) {
+        if (is_ycbcr(fmt)) {
             *cs = full ? IMAGES2_COLOR_SPACE_REC601_PAL_FULL_RANGE
                        : IMAGES2_COLOR_SPACE_REC601_PAL;
         } else {
@@ -276,7 +295,8 @@ next_image_format(sysmem2_buffer_collection_constraints_t *c)
 
 static void commit_image_format(sysmem2_buffer_collection_constraints_t *c,
                                 images2_pixel_format_t fmt, uint64_t modifier,
-                                images2_color_space_t cs,
+                                const images2_color_space_t *cs,
+                                unsigned int num_cs,
                                 uint32_t width, uint32_t height)
 {
     sysmem2_image_format_constraints_t *f =
@@ -288,8 +308,8 @@ static void commit_image_format(sysmem2_buffer_collection_constraints_t *c,
     f->has_pixel_format_modifier = true;
     f->pixel_format_modifier = modifier;
     f->has_color_spaces = true;
-    f->color_spaces_count = 1;
-    f->color_spaces[0] = cs;
+    f->color_spaces_count = num_cs;
+    memcpy(f->color_spaces, cs, num_cs * sizeof(cs[0]));
     f->has_min_size = true;
     f->min_size.width = width;
     f->min_size.height = height;
@@ -329,8 +349,8 @@ int vsm2_constraints_add_v4l2(sysmem2_buffer_collection_constraints_t *c,
         ifc->has_min_bytes_per_row = true;
         ifc->min_bytes_per_row = f->bytesperline;
     }
-    commit_image_format(c, fmt, IMAGES2_FORMAT_MODIFIER_LINEAR, cs, f->width,
-                        f->height);
+    commit_image_format(c, fmt, IMAGES2_FORMAT_MODIFIER_LINEAR, &cs, 1,
+                        f->width, f->height);
     if (f->sizeimage) {
         raise_min_size_bytes(c, f->sizeimage);
     }
@@ -342,6 +362,7 @@ int vsm2_constraints_add_drm(sysmem2_buffer_collection_constraints_t *c,
                              uint32_t width, uint32_t height)
 {
     images2_pixel_format_t fmt;
+    images2_color_space_t cs;
     uint64_t modifier;
     int ret;
 
@@ -355,8 +376,16 @@ int vsm2_constraints_add_drm(sysmem2_buffer_collection_constraints_t *c,
     if (ret) {
         return ret;
     }
-    commit_image_format(c, fmt, modifier, default_color_space(fmt), width,
-                        height);
+    if (fmt == IMAGES2_PIXEL_FORMAT_P010) {
+        commit_image_format(c, fmt, modifier, drm_ycbcr10_spaces,
+                            ARRAY_LEN(drm_ycbcr10_spaces), width, height);
+    } else if (is_ycbcr(fmt)) {
+        commit_image_format(c, fmt, modifier, drm_ycbcr_spaces,
+                            ARRAY_LEN(drm_ycbcr_spaces), width, height);
+    } else {
+        cs = IMAGES2_COLOR_SPACE_SRGB;
+        commit_image_format(c, fmt, modifier, &cs, 1, width, height);
+    }
     return 0;
 }
 

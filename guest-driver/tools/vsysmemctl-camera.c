@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <drm/drm_fourcc.h>
+
 #include "libvsysmem.h"
 #include "vsysmem-formats.h"
 #include "vsysmemctl.h"
@@ -58,14 +60,9 @@ static int camera_display(int dev, int sock, uint32_t width, uint32_t height)
     sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
     sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
     sysmem2_image_format_constraints_t *ifc = &c->image_format_constraints[0];
-    static const images2_color_space_t spaces[] = {
-        IMAGES2_COLOR_SPACE_REC601_NTSC, IMAGES2_COLOR_SPACE_REC601_PAL,
-        IMAGES2_COLOR_SPACE_REC601_NTSC_FULL_RANGE,
-        IMAGES2_COLOR_SPACE_REC601_PAL_FULL_RANGE, IMAGES2_COLOR_SPACE_REC709,
-    };
     struct vsm_image_layout layout;
     uint8_t *maps[SYSMEM2_MAX_COUNT_BUFFER_COLLECTION_INFO_BUFFERS] = { 0 };
-    unsigned int frames = 0, lit = 0, i;
+    unsigned int frames = 0, lit = 0;
     int alloc, token, col, ret;
     uint8_t idx;
 
@@ -86,13 +83,10 @@ static int camera_display(int dev, int sock, uint32_t width, uint32_t height)
     c->usage.display = SYSMEM2_DISPLAY_USAGE_LAYER;
     c->has_min_buffer_count_for_camping = true;
     c->min_buffer_count_for_camping = 1;
-    c->has_image_format_constraints = true;
-    c->image_format_constraints_count = 1;
-    ifc->has_pixel_format = true;
-    ifc->pixel_format = IMAGES2_PIXEL_FORMAT_YUY2;
-    ifc->has_color_spaces = true;
-    for (i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
-        ifc->color_spaces[ifc->color_spaces_count++] = spaces[i];
+    ret = vsm2_constraints_add_drm(c, DRM_FORMAT_YUYV, DRM_FORMAT_MOD_LINEAR,
+                                   width, height);
+    if (ret) {
+        return camera_fail("display", "constraints", ret);
     }
     ifc->has_bytes_per_row_divisor = true;
     ifc->bytes_per_row_divisor = DISPLAY_ROW_DIVISOR;
@@ -242,8 +236,8 @@ int cmd_camera(int argc, char **argv)
            " frame; camps on %d buffers\n", inst ? "vb2-dma-contig" :
            "vb2-vmalloc", fmt.fmt.pix.width, fmt.fmt.pix.height,
            fmt.fmt.pix.bytesperline, fmt.fmt.pix.sizeimage, CAMERA_CAMPING);
-    printf("display: YUYV, CPU reads, 1 buffer, rows a multiple of %d"
-           " bytes\n", DISPLAY_ROW_DIVISOR);
+    printf("display: a KMS plane: YUYV (BT.601 or BT.709, either range), CPU"
+           " reads, 1 buffer, rows a multiple of %d bytes\n", DISPLAY_ROW_DIVISOR);
 
     dev = vsm_open(0);
     alloc = dev < 0 ? dev : vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);

@@ -41,47 +41,6 @@ static uint8_t pattern(uint64_t i)
     return (uint8_t)(PATTERN_SEED + i * 7 + (i >> 12));
 }
 
-static int send_fd(int sock, int fd)
-{
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    char byte = 'T';
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-    };
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
-static int recv_fd(int sock)
-{
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    char byte;
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-    };
-    struct cmsghdr *cm;
-    int fd;
-
-    if (recvmsg(sock, &msg, 0) != 1) {
-        return -EPIPE;
-    }
-    cm = CMSG_FIRSTHDR(&msg);
-    if (!cm || cm->cmsg_type != SCM_RIGHTS) {
-        return -EPROTO;
-    }
-    memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-    return fd;
-}
-
 static int wait_counts(const struct vsysmem_info *base)
 {
     struct vsysmem_info info;
@@ -138,7 +97,7 @@ static int reader_child(int sock)
     char go;
 
     alloc = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
-    token = recv_fd(sock);
+    token = vsm_recv_fd(sock);
     if (alloc < 0 || token < 0) {
         return 10;
     }
@@ -223,7 +182,7 @@ static void test_two_process(int alloc)
         _exit(reader_child(sv[1]));
     }
     close(sv[1]);
-    ret = send_fd(sv[0], dup);
+    ret = vsm_send_fd(sv[0], dup);
     close(dup);
     tap_ok(ret == 0, "token passed to the other process over a UNIX socket");
 

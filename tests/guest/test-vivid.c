@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <drm/drm_fourcc.h>
 #include <linux/videodev2.h>
 
 #include "libvsysmem.h"
@@ -74,16 +75,9 @@ static int display_process(int sock)
 {
     sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
     sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
-    static const images2_color_space_t yuv_spaces[] = {
-        IMAGES2_COLOR_SPACE_REC601_NTSC, IMAGES2_COLOR_SPACE_REC601_PAL,
-        IMAGES2_COLOR_SPACE_REC601_NTSC_FULL_RANGE,
-        IMAGES2_COLOR_SPACE_REC601_PAL_FULL_RANGE, IMAGES2_COLOR_SPACE_REC709,
-    };
-    sysmem2_image_format_constraints_t *ifc;
     struct vsm_image_layout layout;
     int alloc, token, col, ret;
     uint8_t idx, verdict;
-    unsigned int i;
     void *maps[CAMPING * 2] = { 0 };
 
     alloc = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
@@ -102,21 +96,17 @@ static int display_process(int sock)
     c->has_min_buffer_count_for_camping = true;
     c->min_buffer_count_for_camping = 1;
     /*
-     * A display that scans out rows at 1 KiB multiples: the negotiated
-     * stride is then not the camera's natural one, and vivid has to
-     * honour it.
+     * A display (a KMS plane) that scans out rows at 1 KiB multiples: the
+     * negotiated stride is then not the camera's natural one, and vivid
+     * has to honour it.
      */
-    c->has_image_format_constraints = true;
-    c->image_format_constraints_count = 1;
-    ifc = &c->image_format_constraints[0];
-    ifc->has_pixel_format = true;
-    ifc->pixel_format = IMAGES2_PIXEL_FORMAT_YUY2;
-    ifc->has_color_spaces = true;
-    for (i = 0; i < sizeof(yuv_spaces) / sizeof(yuv_spaces[0]); i++) {
-        ifc->color_spaces[ifc->color_spaces_count++] = yuv_spaces[i];
+    ret = vsm2_constraints_add_drm(c, DRM_FORMAT_YUYV, DRM_FORMAT_MOD_LINEAR,
+                                   WIDTH, HEIGHT);
+    c->image_format_constraints[0].has_bytes_per_row_divisor = true;
+    c->image_format_constraints[0].bytes_per_row_divisor = DISPLAY_ROW_DIVISOR;
+    if (ret) {
+        return 1;
     }
-    ifc->has_bytes_per_row_divisor = true;
-    ifc->bytes_per_row_divisor = DISPLAY_ROW_DIVISOR;
     ret = vsm2_set_constraints(col, c);
     if (!ret) {
         ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);

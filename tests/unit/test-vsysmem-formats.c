@@ -175,7 +175,7 @@ static void test_v4l2_constraints_fields(void)
     g_assert_cmpuint(c->buffer_memory_constraints.min_size_bytes, ==, 614400);
 }
 
-static void test_bad_v4l2_and_drm_formats_refused(void)
+static void test_drm_constraints_and_refusals(void)
 {
     g_autofree SysmemConstraints *c = c_new();
     struct v4l2_pix_format f = {
@@ -189,6 +189,20 @@ static void test_bad_v4l2_and_drm_formats_refused(void)
     g_assert_cmpint(vsm2_constraints_add_drm(c, DRM_FORMAT_NV12,
                                              DRM_FORMAT_MOD_INVALID, 64, 64),
                     ==, -EINVAL);
+    /* A KMS plane takes every Y'CbCr encoding, RGB as sRGB. */
+    g_assert_cmpint(vsm2_constraints_add_drm(c, DRM_FORMAT_YUYV,
+                                             DRM_FORMAT_MOD_LINEAR, 64, 64),
+                    ==, 0);
+    g_assert_cmpuint(c->image_format_constraints[0].color_spaces_count, ==, 5);
+    g_assert_cmpuint(c->image_format_constraints[0].color_spaces[0], ==,
+                     IMAGES2_COLOR_SPACE_REC601_NTSC);
+    g_assert_cmpint(vsm2_constraints_add_drm(c, DRM_FORMAT_XRGB8888,
+                                             DRM_FORMAT_MOD_LINEAR, 64, 64),
+                    ==, 0);
+    g_assert_cmpuint(c->image_format_constraints[1].color_spaces_count, ==, 1);
+    g_assert_cmpuint(c->image_format_constraints[1].color_spaces[0], ==,
+                     IMAGES2_COLOR_SPACE_SRGB);
+    memset(c, 0, sizeof(*c));
     /* Nothing half-written: a refused format adds no entry. */
     g_assert_false(c->has_image_format_constraints);
     g_assert_cmpuint(c->image_format_constraints_count, ==, 0);
@@ -305,8 +319,8 @@ int main(int argc, char **argv)
                     test_modifiers_without_counterpart_are_einval);
     g_test_add_func("/vsysmem-formats/v4l2-constraints-fields",
                     test_v4l2_constraints_fields);
-    g_test_add_func("/vsysmem-formats/bad-v4l2-and-drm-formats-refused",
-                    test_bad_v4l2_and_drm_formats_refused);
+    g_test_add_func("/vsysmem-formats/drm-color-spaces-and-refusals",
+                    test_drm_constraints_and_refusals);
     g_test_add_func("/vsysmem-formats/v4l2-camera-and-drm-display-negotiate-a-layout",
                     test_v4l2_camera_and_drm_display_negotiate_a_layout);
     g_test_add_func("/vsysmem-formats/layout-rounds-rows-to-the-divisor",
