@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -647,6 +648,40 @@ static uint8_t *bench_buffer(int alloc, uint64_t size, bool ram_domain,
     return p;
 }
 
+/*
+ * The floor for the guest round trip: the cheapest virtio request this
+ * guest can make, in the same boot.  make bench-guest adds
+ * -device virtio-rng-pci; hw_random hands out 64 bytes per device request
+ * (rng_buffer_size() and virtio-rng's own buffer are SMP_CACHE_BYTES), so
+ * a 64-byte read of /dev/hwrng is one request to QEMU's rng-builtin.
+ */
+static bool rng_read_us(double *us)
+{
+    enum { READS = 100 };
+    uint8_t buf[64];
+    int fd = open("/dev/hwrng", O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0 || read(fd, buf, sizeof(buf)) != sizeof(buf)) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return false;
+    }
+    for (int run = 0; run < BENCH_RUNS; run++) {
+        uint64_t t0 = now_ns();
+
+        for (int i = 0; i < READS; i++) {
+            if (read(fd, buf, sizeof(buf)) != sizeof(buf)) {
+                close(fd);
+                return false;
+            }
+        }
+        us[run] = (now_ns() - t0) / 1e3 / READS;
+    }
+    close(fd);
+    return true;
+}
+
 static int cmd_bench(uint64_t size, unsigned int rounds)
 {
     /* Messages the timed negotiation sends: AllocateSharedCollection,
@@ -663,6 +698,8 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
         "RAM-domain buffer read",
     };
     struct bench_metric m[12];
+    double rng_us[BENCH_RUNS];
+    bool have_rng;
     int dev, alloc, fails = 0, col, mfd, ret, nm = 0;
     bool cached[2] = { false, false };
     char stamp[32];
@@ -672,7 +709,8 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
     if (open_dev(&dev, &alloc) || !c || !info || !neg) {
         return 1;
     }
-    /* In-guest Node.Sync round trip: the transport floor. */
+    have_rng = rng_read_us(rng_us);
+    /* In-guest Node.Sync round trip. */
     col = vsm2_allocate_non_shared_collection(alloc);
     if (col < 0) {
         return fail("bench: collection", col);
@@ -737,8 +775,12 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
         close(col);
     }
 
+    if (have_rng) {
+        bench_metric(&m[11], "virtio-rng 64-byte read", "us", rng_us,
+                     BENCH_RUNS, NULL);
+    }
     bench_metric(&m[nm++], "in-guest Node.Sync round trip", "us", sync_us,
-                 BENCH_RUNS, NULL);
+                 BENCH_RUNS, have_rng ? &m[11] : NULL);
     for (int i = 0; i < BENCH_RUNS; i++) {
         floor_v[i] = NEG_MESSAGES * sync_us[i];
     }
@@ -753,6 +795,9 @@ static int cmd_bench(uint64_t size, unsigned int rounds)
                      &m[nm + (i % 2)]);
     }
     nm += 6;
+    if (have_rng) {
+        m[nm++] = m[11];
+    }
 
     printf("bench: %u negotiations (%d failed), %d x %d Syncs, %" PRIu64
            " MiB mappings (CPU domain %s, RAM domain %s)\n", rounds, fails,
