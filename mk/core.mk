@@ -34,6 +34,7 @@ JSON_GLIB_CFLAGS := $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)
 JSON_GLIB_LIBS := $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
 
 CORE_TESTS := test-region test-image-format test-constraints test-core \
+	test-core-format \
 	test-core-v1 test-core-snapshot
 
 define core_unit_test

@@ -135,6 +135,54 @@ static void set_size(images2_size_u_t *s, uint32_t w, uint32_t h)
         } \
     } while (0)
 
+/*
+ * Fold the format's minimum row bytes for min_size.width into
+ * min_bytes_per_row (at least the divisor).  A layout with no such minimum,
+ * or a width the entry cannot hold, leaves it: the min/max checks that
+ * follow fail such an entry with a clearer reason.
+ */
+static void apply_min_row_bytes(Ifc *f)
+{
+    uint32_t min_row;
+
+    f->min_bytes_per_row = MAX(f->min_bytes_per_row, f->bytes_per_row_divisor);
+    if (sysmem_format_min_row_bytes(f, f->min_size.width, &min_row)) {
+        f->min_bytes_per_row = MAX(f->min_bytes_per_row, min_row);
+    }
+}
+
+/*
+ * With the format's facts folded into the alignments and divisors: the
+ * minimum row bytes, then mins rounded up and maxes (other than the "no
+ * limit" u32max) rounded down to them, so clients need not round.  False
+ * on overflow.
+ */
+static bool fold_alignment(Ifc *f)
+{
+    bool ok = true;
+
+    apply_min_row_bytes(f);
+    f->min_size.width = round_up32(f->min_size.width, f->size_alignment.width,
+                                   &ok);
+    f->min_size.height = round_up32(f->min_size.height,
+                                    f->size_alignment.height, &ok);
+    f->min_bytes_per_row = round_up32(f->min_bytes_per_row,
+                                      f->bytes_per_row_divisor, &ok);
+    if (f->max_size.width != UINT32_MAX) {
+        f->max_size.width = round_down32(f->max_size.width,
+                                         f->size_alignment.width);
+    }
+    if (f->max_size.height != UINT32_MAX) {
+        f->max_size.height = round_down32(f->max_size.height,
+                                          f->size_alignment.height);
+    }
+    if (f->max_bytes_per_row != UINT32_MAX) {
+        f->max_bytes_per_row = round_down32(f->max_bytes_per_row,
+                                            f->bytes_per_row_divisor);
+    }
+    return ok;
+}
+
 static sysmem2_error_t sanitize_ifc(Ifc *f, GString *why)
 {
     const char *fname = sysmem_pixel_format_name(f->pixel_format);
@@ -191,11 +239,12 @@ static sysmem2_error_t sanitize_ifc(Ifc *f, GString *why)
         f->has_required_max_size_list = true;
         f->required_max_size_list_count = 0;
     }
-    if (f->has_is_alpha_present && !sysmem_format_has_alpha(f->pixel_format) &&
-        !fmt_dnc(f)) {
-        f->has_is_alpha_present = false;
-        f->is_alpha_present = false;
-    }
+    /*
+     * is_alpha_present is kept even for formats without an A or X channel:
+     * two participants disagreeing about it fail the pair whatever the
+     * format (Fuchsia's IsAlphaPresentField); the result drops it for such
+     * formats (sysmem_constraints_choose).
+     */
     if (!is_pow2(f->size_alignment.width) || !is_pow2(f->size_alignment.height)) {
         return fail(why, "%s: size_alignment not a power of 2", fname);
     }
@@ -241,33 +290,7 @@ static sysmem2_error_t sanitize_ifc(Ifc *f, GString *why)
         }
         f->start_offset_divisor = MAX(f->start_offset_divisor,
                               sysmem_format_sample_alignment(f->pixel_format));
-        f->min_size.width = round_up32(f->min_size.width,
-                                       f->size_alignment.width, &ok);
-        f->min_size.height = round_up32(f->min_size.height,
-                                        f->size_alignment.height, &ok);
-        if (f->max_size.width != UINT32_MAX) {
-            f->max_size.width = round_down32(f->max_size.width,
-                                             f->size_alignment.width);
-        }
-        if (f->max_size.height != UINT32_MAX) {
-            f->max_size.height = round_down32(f->max_size.height,
-                                              f->size_alignment.height);
-        }
-        {
-            uint32_t min_row;
-
-            if (!sysmem_format_min_bytes_per_row(f->pixel_format,
-                                                 f->min_size.width, &min_row)) {
-                ok = false;
-            }
-            f->min_bytes_per_row = MAX(f->min_bytes_per_row, min_row);
-        }
-        f->min_bytes_per_row = round_up32(f->min_bytes_per_row,
-                                          f->bytes_per_row_divisor, &ok);
-        if (f->max_bytes_per_row != UINT32_MAX) {
-            f->max_bytes_per_row = round_down32(f->max_bytes_per_row,
-                                                f->bytes_per_row_divisor);
-        }
+        ok = fold_alignment(f);
         if (!ok) {
             return fail(why, "%s: size or bytes_per_row overflow", fname);
         }
@@ -813,6 +836,20 @@ sysmem2_error_t sysmem_constraints_combine(SysmemConstraints *acc,
 /* ------------------------------------------------------------------ */
 /* Finish (aggregated stage)                                            */
 
+/*
+ * Fuchsia sanitizes the aggregate once more: size_alignment becomes a
+ * floor of min_size (so an entry without min_size still reports one), and
+ * min_bytes_per_row follows from that width under the combined divisor.
+ * Only here, not per participant: whether a participant implies a size is
+ * judged on the min_size it sent.  False on overflow.
+ */
+static bool aggregate_sizes(Ifc *f)
+{
+    f->min_size.width = MAX(f->min_size.width, f->size_alignment.width);
+    f->min_size.height = MAX(f->min_size.height, f->size_alignment.height);
+    return fold_alignment(f);
+}
+
 sysmem2_error_t sysmem_constraints_finish(SysmemConstraints *acc, GString *why)
 {
     uint32_t i, n = 0, before = acc->image_format_constraints_count;
@@ -838,6 +875,9 @@ sysmem2_error_t sysmem_constraints_finish(SysmemConstraints *acc, GString *why)
         }
         if (f->color_spaces_count == 1 &&
             f->color_spaces[0] == IMAGES2_COLOR_SPACE_DO_NOT_CARE) {
+            continue;
+        }
+        if (!aggregate_sizes(f)) {
             continue;
         }
         if (f->min_size.width > f->max_size.width ||
@@ -1085,6 +1125,11 @@ sysmem2_error_t sysmem_constraints_choose(const SysmemAllocEnv *env,
         }
         out->has_image_format_constraints = true;
         out->image_format_constraints = *best;
+        if (!sysmem_format_has_alpha(best->pixel_format)) {
+            /* No A or X channel: the result does not carry the field. */
+            out->image_format_constraints.has_is_alpha_present = false;
+            out->image_format_constraints.is_alpha_present = false;
+        }
     }
     if (!size) {
         return fail(why, "buffer size 0 (too unconstrained)");

@@ -26,6 +26,7 @@ typedef struct SysmemBufferSet SysmemBufferSet;
  */
 #define SYSMEM_MAX_TREE_DEPTH 64
 #define SYSMEM_MAX_NODES 1024           /* per collection */
+#define SYSMEM_KOID_FIRST 1024          /* Zircon's ZX_KOID_FIRST */
 
 typedef enum SysmemObjectKind {
     OBJ_ALLOCATOR,      /* an Allocator channel (server end) */

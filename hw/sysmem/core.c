@@ -716,7 +716,12 @@ SysmemCore *sysmem_core_new(const SysmemCoreConfig *cfg,
     core->nodes_by_koid = g_hash_table_new(g_int64_hash, g_int64_equal);
     core->next_device_id = SYSMEM_DEVICE_ID_BIT;
     core->next_koid = 1;
-    core->next_collection_id = 1;
+    /*
+     * buffer_collection_id stands for a Zircon koid: start where Zircon's
+     * user koids start, clear of ZX_KOID_INVALID (0), ZX_KOID_KERNEL (1)
+     * and the rest of the reserved range.
+     */
+    core->next_collection_id = SYSMEM_KOID_FIRST;
     core->msg_buf = g_malloc(FIDL_MAX_MSG_BYTES);
     for (i = 0; i < sysmem_method_count; i++) {
         const sysmem_method_t *m = &sysmem_methods_base[i];

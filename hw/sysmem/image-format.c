@@ -1,10 +1,19 @@
 /*
  * Image-format facts and layout math (pure functions)
  *
- * Follows the facts of Fuchsia's image-format library as recorded in
- * docs/reference/sysmem-protocol.md section 5.9: linear layouts for every
- * known format, and Intel X/Y/Yf tiling (with CCS) for the 32-bit RGB
- * formats and NV12.  ARM AFBC is not laid out here (see docs/core.md).
+ * Follows the facts of Fuchsia's image-format library (image_format.cc)
+ * as recorded in docs/reference/sysmem-protocol.md section 5.9: five sets
+ * of layouts, each answering "supported", image size and minimum row bytes
+ * the way its Fuchsia counterpart does:
+ *   linear            every known format
+ *   Intel X/Y/Yf      (+CCS for Y/Yf) the 32-bit RGB formats and NV12
+ *   ARM AFBC          16x16 / 32x8 blocks with any of the TE, split-block,
+ *                     sparse, YUV, BCH and tiled-header bits, for the
+ *                     32-bit RGB formats
+ *   ARM_LINEAR_TE     every known format: linear plus a transaction
+ *                     elimination buffer
+ *   GOOGLE_GOLDFISH_OPTIMAL  every known format, sized as linear, with no
+ *                     width-derived minimum row bytes
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,6 +29,22 @@
 #define FORMAT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #define INTEL_TILE_BYTES 4096u
+
+/* The AFBC variant bits; the rest of the modifier names the block size. */
+#define AFBC_VARIANT_BITS (IMAGES2_FORMAT_MODIFIER_ARM_TE_BIT | \
+                           IMAGES2_FORMAT_MODIFIER_ARM_SPLIT_BLOCK_BIT | \
+                           IMAGES2_FORMAT_MODIFIER_ARM_SPARSE_BIT | \
+                           IMAGES2_FORMAT_MODIFIER_ARM_YUV_BIT | \
+                           IMAGES2_FORMAT_MODIFIER_ARM_BCH_BIT | \
+                           IMAGES2_FORMAT_MODIFIER_ARM_TILED_HEADER_BIT)
+#define AFBC_BYTES_PER_PIXEL 4u
+#define AFBC_BYTES_PER_BLOCK_HEADER 16u
+#define AFBC_BODY_ALIGNMENT 1024u
+#define AFBC_TILED_BODY_ALIGNMENT 4096u
+/* Transaction elimination: 64-byte aligned, 16 B per 32x32 tile per row. */
+#define TE_ALIGNMENT 64u
+#define TE_TILE 32u
+#define TE_BYTES_PER_TILE_ROW 16u
 
 typedef struct FormatInfo {
     images2_pixel_format_t fmt;
@@ -83,6 +108,23 @@ static bool is_intel_tiled(uint64_t m)
            m == IMAGES2_FORMAT_MODIFIER_INTEL_I915_YF_TILED_CCS;
 }
 
+static bool is_rgb32(images2_pixel_format_t fmt)
+{
+    return fmt == IMAGES2_PIXEL_FORMAT_R8G8B8A8 ||
+           fmt == IMAGES2_PIXEL_FORMAT_R8G8B8X8 ||
+           fmt == IMAGES2_PIXEL_FORMAT_B8G8R8A8 ||
+           fmt == IMAGES2_PIXEL_FORMAT_B8G8R8X8;
+}
+
+/* An AFBC modifier (any variant bits): block size 16x16 or 32x8. */
+static bool is_afbc(uint64_t m)
+{
+    uint64_t base = m & ~AFBC_VARIANT_BITS;
+
+    return base == IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16 ||
+           base == IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8;
+}
+
 bool sysmem_format_is_supported(images2_pixel_format_t fmt, uint64_t modifier)
 {
     const FormatInfo *fi = format_info(fmt);
@@ -91,16 +133,15 @@ bool sysmem_format_is_supported(images2_pixel_format_t fmt, uint64_t modifier)
         return false;
     }
     if (modifier == IMAGES2_FORMAT_MODIFIER_LINEAR ||
+        modifier == IMAGES2_FORMAT_MODIFIER_ARM_LINEAR_TE ||
         modifier == IMAGES2_FORMAT_MODIFIER_GOOGLE_GOLDFISH_OPTIMAL) {
         return true;
     }
     if (is_intel_tiled(modifier)) {
-        /* CCS only exists for the RGB formats. */
-        if ((modifier & IMAGES2_FORMAT_MODIFIER_INTEL_CCS_BIT) &&
-            fmt == IMAGES2_PIXEL_FORMAT_NV12) {
-            return false;
-        }
         return fi->intel_tiling;
+    }
+    if (is_afbc(modifier)) {
+        return is_rgb32(fmt);
     }
     return false;
 }
@@ -229,6 +270,83 @@ static uint64_t div_round_up(uint64_t a, uint64_t b)
     return (a + b - 1) / b;
 }
 
+static uint64_t round_up(uint64_t a, uint64_t b)
+{
+    return div_round_up(a, b) * b;
+}
+
+/* AFBC block geometry and the alignment the (tiled) header imposes. */
+static void afbc_geometry(uint64_t modifier, uint32_t *bw, uint32_t *bh,
+                          uint32_t *wa, uint32_t *ha, uint32_t *body_align)
+{
+    bool tiled = modifier & IMAGES2_FORMAT_MODIFIER_ARM_TILED_HEADER_BIT;
+
+    if ((modifier & ~AFBC_VARIANT_BITS) == IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16) {
+        *bw = 16;
+        *bh = 16;
+        *wa = tiled ? 128 : 16;
+        *ha = tiled ? 128 : 16;
+    } else {
+        *bw = 32;
+        *bh = 8;
+        *wa = tiled ? 256 : 32;
+        *ha = tiled ? 64 : 8;
+    }
+    *body_align = tiled ? AFBC_TILED_BODY_ALIGNMENT : AFBC_BODY_ALIGNMENT;
+}
+
+bool sysmem_format_min_row_bytes(const sysmem2_image_format_constraints_t *f,
+                                 uint32_t width, uint32_t *row_bytes)
+{
+    images2_pixel_format_t fmt = f->pixel_format;
+    uint64_t m = f->pixel_format_modifier, w = width, r, divisor;
+    uint64_t bpp = sysmem_format_bytes_per_pixel(fmt);
+
+    if (!sysmem_format_is_supported(fmt, m) ||
+        m == IMAGES2_FORMAT_MODIFIER_GOOGLE_GOLDFISH_OPTIMAL) {
+        /* Goldfish layouts are opaque: no minimum follows from the width. */
+        return false;
+    }
+    if (is_afbc(m)) {
+        uint32_t bw, bh, wa, ha, body;
+
+        if (width < f->min_size.width || width > f->max_size.width) {
+            return false;
+        }
+        afbc_geometry(m, &bw, &bh, &wa, &ha, &body);
+        /*
+         * Width in alignment units times the block width, as Fuchsia
+         * computes it (with a tiled header this is less than the real row
+         * of blocks; AFBC rows have no CPU meaning, so only the value a
+         * client sees matters).  Divisor and min_bytes_per_row do not apply.
+         */
+        r = div_round_up(w, wa) * bw * AFBC_BYTES_PER_PIXEL;
+    } else if (is_intel_tiled(m)) {
+        uint32_t tile_row_bytes =
+            m == IMAGES2_FORMAT_MODIFIER_INTEL_I915_X_TILED ? 512 : 128;
+
+        w = round_up(w, f->size_alignment.width);
+        if (w < f->min_size.width || w > f->max_size.width) {
+            return false;
+        }
+        divisor = round_up(f->bytes_per_row_divisor, tile_row_bytes);
+        r = round_up(MAX(bpp * w, f->min_bytes_per_row), divisor);
+    } else {
+        /* LINEAR and ARM_LINEAR_TE */
+        if (width < f->min_size.width || width > f->max_size.width) {
+            return false;
+        }
+        w = round_up(w, f->size_alignment.width);
+        r = round_up(MAX(bpp * w, f->min_bytes_per_row),
+                     f->bytes_per_row_divisor);
+    }
+    if (r > UINT32_MAX || (!is_afbc(m) && r > f->max_bytes_per_row)) {
+        return false;
+    }
+    *row_bytes = r;
+    return true;
+}
+
 static uint64_t intel_tiled_size(images2_pixel_format_t fmt, uint64_t modifier,
                                  uint32_t height, uint32_t bytes_per_row)
 {
@@ -244,11 +362,18 @@ static uint64_t intel_tiled_size(images2_pixel_format_t fmt, uint64_t modifier,
     }
     w_tiles = div_round_up(bytes_per_row, tile_row_bytes);
     h_tiles = div_round_up(height, tile_rows);
+    if (w_tiles * h_tiles > (UINT64_MAX >> 14)) {
+        return 0;       /* overflow below */
+    }
     size = w_tiles * h_tiles * INTEL_TILE_BYTES;
     if (fmt == IMAGES2_PIXEL_FORMAT_NV12) {
-        /* Interleaved UV plane: same row pitch, half the rows. */
-        size += w_tiles * div_round_up(div_round_up(height, 2), tile_rows) *
-                INTEL_TILE_BYTES;
+        /*
+         * Interleaved UV plane: same row pitch, half the rows, tile
+         * aligned on its own.  The CCS below is sized from this last
+         * plane, as Fuchsia does.
+         */
+        h_tiles = div_round_up(div_round_up(height, 2), tile_rows);
+        size += w_tiles * h_tiles * INTEL_TILE_BYTES;
     }
     if (modifier & IMAGES2_FORMAT_MODIFIER_INTEL_CCS_BIT) {
         size += div_round_up(w_tiles, 32) * div_round_up(h_tiles, 16) *
@@ -257,12 +382,43 @@ static uint64_t intel_tiled_size(images2_pixel_format_t fmt, uint64_t modifier,
     return size;
 }
 
+/*
+ * Bytes a transaction elimination buffer placed after @start bytes of
+ * image adds: alignment to 64, a 64-byte header, then two rows of 16 bytes
+ * per 32-pixel tile (each row 64-byte aligned) per 32 rows of pixels.
+ */
+static uint64_t te_extra(uint64_t start, uint32_t width, uint32_t height)
+{
+    uint64_t row = round_up(div_round_up(width, TE_TILE) * TE_BYTES_PER_TILE_ROW,
+                            TE_ALIGNMENT);
+
+    return round_up(start, TE_ALIGNMENT) - start + TE_ALIGNMENT +
+           row * 2 * div_round_up(height, TE_TILE);
+}
+
+/* Header plus body of an AFBC image, without transaction elimination. */
+static uint64_t afbc_size(uint64_t modifier, uint32_t width, uint32_t height)
+{
+    uint32_t bw, bh, wa, ha, body;
+    uint64_t blocks;
+
+    afbc_geometry(modifier, &bw, &bh, &wa, &ha, &body);
+    blocks = round_up(width, wa) / bw * (round_up(height, ha) / bh);
+    /* Up to 2^59 blocks: refuse what would not fit 64 bits below. */
+    if (blocks > (UINT64_MAX >> 2) / (bw * bh * AFBC_BYTES_PER_PIXEL +
+                                      2 * AFBC_BYTES_PER_BLOCK_HEADER)) {
+        return 0;
+    }
+    return blocks * bw * bh * AFBC_BYTES_PER_PIXEL +
+           round_up(blocks * AFBC_BYTES_PER_BLOCK_HEADER, body);
+}
+
 uint64_t sysmem_image_size(images2_pixel_format_t fmt, uint64_t modifier,
                            uint32_t width, uint32_t height,
                            uint32_t bytes_per_row)
 {
     const FormatInfo *fi = format_info(fmt);
-    uint64_t plane0;
+    uint64_t plane0, size;
 
     if (!fi || !sysmem_format_is_supported(fmt, modifier)) {
         return 0;
@@ -270,17 +426,32 @@ uint64_t sysmem_image_size(images2_pixel_format_t fmt, uint64_t modifier,
     if (is_intel_tiled(modifier)) {
         return intel_tiled_size(fmt, modifier, height, bytes_per_row);
     }
-    plane0 = (uint64_t)height * bytes_per_row;
-    switch (fmt) {
-    case IMAGES2_PIXEL_FORMAT_I420:
-    case IMAGES2_PIXEL_FORMAT_M420:
-    case IMAGES2_PIXEL_FORMAT_NV12:
-    case IMAGES2_PIXEL_FORMAT_YV12:
-    case IMAGES2_PIXEL_FORMAT_P010:
-        return plane0 * 3 / 2;
-    default:
-        return plane0;
+    if (is_afbc(modifier)) {
+        /* AFBC ignores bytes_per_row: the blocks follow from the size. */
+        size = afbc_size(modifier, width, height);
+    } else {
+        plane0 = (uint64_t)height * bytes_per_row;
+        switch (fmt) {
+        case IMAGES2_PIXEL_FORMAT_I420:
+        case IMAGES2_PIXEL_FORMAT_M420:
+        case IMAGES2_PIXEL_FORMAT_NV12:
+        case IMAGES2_PIXEL_FORMAT_YV12:
+        case IMAGES2_PIXEL_FORMAT_P010:
+            size = plane0 > UINT64_MAX / 3 ? 0 : plane0 * 3 / 2;
+            break;
+        default:
+            size = plane0;
+        }
     }
+    if (size > (UINT64_MAX >> 1)) {
+        return 0;       /* no room for the TE buffer; far beyond any limit */
+    }
+    if (size && (modifier & IMAGES2_FORMAT_MODIFIER_VENDOR_MASK) ==
+                    IMAGES2_FORMAT_MODIFIER_VENDOR_ARM &&
+        (modifier & IMAGES2_FORMAT_MODIFIER_ARM_TE_BIT)) {
+        size += te_extra(size, width, height);
+    }
+    return size;
 }
 
 bool sysmem_image_plane(images2_pixel_format_t fmt, uint32_t height,
@@ -351,6 +522,16 @@ static const NamedValue modifiers[] = {
     { "ARM_LINEAR_TE", IMAGES2_FORMAT_MODIFIER_ARM_LINEAR_TE },
     { "ARM_AFBC_16X16_TE", IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_TE },
     { "ARM_AFBC_32X8_TE", IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8_TE },
+    { "ARM_AFBC_16X16_YUV_TILED_HEADER",
+      IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_YUV_TILED_HEADER },
+    { "ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV",
+      IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV },
+    { "ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TE",
+      IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TE },
+    { "ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TILED_HEADER",
+      IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TILED_HEADER },
+    { "ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TE_TILED_HEADER",
+      IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TE_TILED_HEADER },
     { "GOOGLE_GOLDFISH_OPTIMAL", IMAGES2_FORMAT_MODIFIER_GOOGLE_GOLDFISH_OPTIMAL },
 };
 

@@ -12,6 +12,7 @@
 #define HW_SYSMEM_IMAGE_FORMAT_H
 
 #include "sysmem/images2.h"
+#include "sysmem/sysmem2.h"
 
 /* A known, allocatable pixel format (not INVALID, DO_NOT_CARE or MJPEG). */
 bool sysmem_format_is_known(images2_pixel_format_t fmt);
@@ -35,7 +36,10 @@ bool sysmem_format_has_alpha(images2_pixel_format_t fmt);
 /* Plane count of the linear layout. */
 unsigned sysmem_format_plane_count(images2_pixel_format_t fmt);
 
-/* Fully specified pair is incompatible with protected memory (ARM TE). */
+/*
+ * Fully specified pair is incompatible with protected memory: the ARM TE
+ * variants (the CPU writes their transaction elimination buffer).
+ */
 bool sysmem_format_needs_cpu_access(uint64_t modifier);
 
 /* Colour space usable with the format (PASSTHROUGH always is). */
@@ -56,8 +60,23 @@ bool sysmem_format_min_bytes_per_row(images2_pixel_format_t fmt, uint32_t width,
                                      uint32_t *bytes_per_row);
 
 /*
+ * ImageFormatMinimumRowBytes: the smallest bytes_per_row an image @width
+ * pixels wide can have under the sanitized, fully specified entry @f (its
+ * min/max size, size_alignment, min/max bytes_per_row and divisor), per
+ * layout: linear and ARM_LINEAR_TE round the width to size_alignment and
+ * the row to the divisor; Intel tilings also round the divisor to the tile
+ * row; AFBC counts blocks.  False when the layout has no width-derived
+ * minimum (GOOGLE_GOLDFISH_OPTIMAL), when the width is outside min/max
+ * size, or the result exceeds max_bytes_per_row or uint32.
+ */
+bool sysmem_format_min_row_bytes(const sysmem2_image_format_constraints_t *f,
+                                 uint32_t width, uint32_t *row_bytes);
+
+/*
  * Bytes an image of the given coded size and row pitch occupies
- * (ImageFormatImageSize).  0 if the pair is unsupported or on overflow.
+ * (ImageFormatImageSize): AFBC counts blocks of the size and ignores the
+ * pitch; ARM TE variants add the transaction elimination buffer.  0 if the
+ * pair is unsupported or on overflow.
  */
 uint64_t sysmem_image_size(images2_pixel_format_t fmt, uint64_t modifier,
                            uint32_t width, uint32_t height,

@@ -112,10 +112,146 @@ static void test_format_facts(void)
                                               LIN));
     g_assert_false(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_YUY2,
                    IMAGES2_FORMAT_MODIFIER_INTEL_I915_X_TILED));
-    g_assert_false(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_NV12,
-                   IMAGES2_FORMAT_MODIFIER_INTEL_I915_Y_TILED_CCS));
+    /* Fuchsia's Intel set has CCS for NV12 too; X-tiled CCS does not exist */
+    g_assert_true(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_NV12,
+                  IMAGES2_FORMAT_MODIFIER_INTEL_I915_Y_TILED_CCS));
+    g_assert_false(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_B8G8R8A8,
+                   IMAGES2_FORMAT_MODIFIER_INTEL_I915_X_TILED |
+                   IMAGES2_FORMAT_MODIFIER_INTEL_CCS_BIT));
+    g_assert_true(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_L8,
+                  IMAGES2_FORMAT_MODIFIER_ARM_LINEAR_TE));
+    g_assert_true(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_NV12,
+                  IMAGES2_FORMAT_MODIFIER_GOOGLE_GOLDFISH_OPTIMAL));
+}
+
+/* AFBC: which pairs exist, and the block / header / TE arithmetic. */
+static void test_afbc(void)
+{
+    const uint64_t bits[] = {
+        0, IMAGES2_FORMAT_MODIFIER_ARM_TE_BIT,
+        IMAGES2_FORMAT_MODIFIER_ARM_SPLIT_BLOCK_BIT,
+        IMAGES2_FORMAT_MODIFIER_ARM_SPARSE_BIT,
+        IMAGES2_FORMAT_MODIFIER_ARM_YUV_BIT,
+        IMAGES2_FORMAT_MODIFIER_ARM_BCH_BIT,
+        IMAGES2_FORMAT_MODIFIER_ARM_TILED_HEADER_BIT,
+        IMAGES2_FORMAT_MODIFIER_ARM_TE_BIT | IMAGES2_FORMAT_MODIFIER_ARM_SPLIT_BLOCK_BIT |
+        IMAGES2_FORMAT_MODIFIER_ARM_SPARSE_BIT | IMAGES2_FORMAT_MODIFIER_ARM_YUV_BIT |
+        IMAGES2_FORMAT_MODIFIER_ARM_BCH_BIT | IMAGES2_FORMAT_MODIFIER_ARM_TILED_HEADER_BIT,
+    };
+    const images2_pixel_format_t rgb32[] = {
+        IMAGES2_PIXEL_FORMAT_R8G8B8A8, IMAGES2_PIXEL_FORMAT_R8G8B8X8,
+        IMAGES2_PIXEL_FORMAT_B8G8R8A8, IMAGES2_PIXEL_FORMAT_B8G8R8X8,
+    };
+    sysmem2_image_format_constraints_t f = {
+        .pixel_format = IMAGES2_PIXEL_FORMAT_B8G8R8A8,
+        .min_size = { 1, 1 }, .max_size = { UINT32_MAX, UINT32_MAX },
+        .size_alignment = { 1, 1 }, .bytes_per_row_divisor = 4,
+        .min_bytes_per_row = 0, .max_bytes_per_row = UINT32_MAX,
+    };
+    uint32_t row;
+    unsigned i, j;
+
+    for (i = 0; i < G_N_ELEMENTS(bits); i++) {
+        for (j = 0; j < G_N_ELEMENTS(rgb32); j++) {
+            g_assert_true(sysmem_format_is_supported(rgb32[j],
+                          IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16 | bits[i]));
+            g_assert_true(sysmem_format_is_supported(rgb32[j],
+                          IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8 | bits[i]));
+        }
+        g_assert_false(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_NV12,
+                       IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16 | bits[i]));
+        g_assert_false(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_R5G6B5,
+                       IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8 | bits[i]));
+    }
+    /* an ARM modifier with an unknown low bit is not AFBC */
     g_assert_false(sysmem_format_is_supported(IMAGES2_PIXEL_FORMAT_R8G8B8A8,
-                   IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16));
+                   IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16 | 0x4));
+
+    /* 64x64 in 16x16 blocks: 16 blocks of 1 KiB + 256 B of headers -> 1 KiB */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_B8G8R8A8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16, 64, 64, 256), ==,
+                     16 * 1024 + 1024);
+    /* the row pitch does not matter */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_B8G8R8A8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16, 64, 64, 4096), ==,
+                     16 * 1024 + 1024);
+    /* 32x8 blocks: 65x9 -> 3x2 blocks, headers 96 -> 1 KiB */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_R8G8B8X8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8, 65, 9, 260), ==,
+                     6 * 1024 + 1024);
+    /* tiled header: 16x16 aligned to 128x128, body aligned to 4 KiB */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_R8G8B8A8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_YUV_TILED_HEADER,
+                     64, 64, 256), ==, 64 * 1024 + 4096);
+    /* 32x8 with tiled header: aligned to 256x64 */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_R8G8B8A8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8 |
+                     IMAGES2_FORMAT_MODIFIER_ARM_TILED_HEADER_BIT,
+                     64, 64, 256), ==, 8 * 8 * 1024 + 4096);
+    /* TE: + 64 header + 2 rows of (2 tiles * 16 -> 64 B) per 32 rows */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_B8G8R8A8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_TE, 64, 64, 256), ==,
+                     16 * 1024 + 1024 + 64 + 64 * 2 * 2);
+    /* ARM_LINEAR_TE: 100 rows of 404 B (40400 -> 40448), 64 B header, then
+     * 2 rows of (4 tiles * 16 -> 64 B) per 32 rows (4) */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_B8G8R8A8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_LINEAR_TE, 100, 100, 404), ==,
+                     40448 + 64 + 64 * 2 * 4);
+    /* huge sizes are an overflow, not a wrapped value */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_B8G8R8A8,
+                     IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8, UINT32_MAX,
+                     UINT32_MAX, 0), ==, 0);
+
+    /* minimum row bytes: blocks across the width, 4 bytes a pixel */
+    f.pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16;
+    g_assert_true(sysmem_format_min_row_bytes(&f, 17, &row));
+    g_assert_cmpuint(row, ==, 2 * 16 * 4);
+    f.pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8_TE;
+    g_assert_true(sysmem_format_min_row_bytes(&f, 17, &row));
+    g_assert_cmpuint(row, ==, 32 * 4);
+    /* with a tiled header Fuchsia counts 128-pixel units of 16 pixels */
+    f.pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_YUV_TILED_HEADER;
+    g_assert_true(sysmem_format_min_row_bytes(&f, 300, &row));
+    g_assert_cmpuint(row, ==, 3 * 16 * 4);
+}
+
+/* ImageFormatMinimumRowBytes per layout. */
+static void test_min_row_bytes(void)
+{
+    sysmem2_image_format_constraints_t f = {
+        .pixel_format = IMAGES2_PIXEL_FORMAT_R8G8B8A8,
+        .pixel_format_modifier = LIN,
+        .min_size = { 1, 1 }, .max_size = { 1000, 1000 },
+        .size_alignment = { 8, 1 }, .bytes_per_row_divisor = 4,
+        .min_bytes_per_row = 0, .max_bytes_per_row = UINT32_MAX,
+    };
+    uint32_t row;
+
+    /* linear: width rounded to size_alignment, then to the divisor */
+    g_assert_true(sysmem_format_min_row_bytes(&f, 13, &row));
+    g_assert_cmpuint(row, ==, 16 * 4);
+    f.min_bytes_per_row = 100;
+    g_assert_true(sysmem_format_min_row_bytes(&f, 13, &row));
+    g_assert_cmpuint(row, ==, 100);
+    f.min_bytes_per_row = 0;
+    g_assert_false(sysmem_format_min_row_bytes(&f, 1001, &row));
+    f.max_bytes_per_row = 32;
+    g_assert_false(sysmem_format_min_row_bytes(&f, 13, &row));
+    f.max_bytes_per_row = UINT32_MAX;
+    /* ARM_LINEAR_TE rows are linear rows */
+    f.pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_ARM_LINEAR_TE;
+    g_assert_true(sysmem_format_min_row_bytes(&f, 13, &row));
+    g_assert_cmpuint(row, ==, 16 * 4);
+    /* Intel: the divisor is rounded up to the tile row (512 B for X) */
+    f.pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_INTEL_I915_X_TILED;
+    g_assert_true(sysmem_format_min_row_bytes(&f, 13, &row));
+    g_assert_cmpuint(row, ==, 512);
+    f.pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_INTEL_I915_Y_TILED;
+    g_assert_true(sysmem_format_min_row_bytes(&f, 40, &row));
+    g_assert_cmpuint(row, ==, 256);
+    /* Goldfish layouts are opaque: no minimum from the width */
+    f.pixel_format_modifier = IMAGES2_FORMAT_MODIFIER_GOOGLE_GOLDFISH_OPTIMAL;
+    g_assert_false(sysmem_format_min_row_bytes(&f, 13, &row));
 }
 
 static void test_color_spaces(void)
@@ -156,6 +292,10 @@ static void test_intel_tiled(void)
     g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_NV12,
                      IMAGES2_FORMAT_MODIFIER_INTEL_I915_Y_TILED, 256, 64, 256),
                      ==, (4 + 2) * 4096);
+    /* NV12 CCS is sized from the chroma plane's tiles: 2x1 -> 1 CCS tile */
+    g_assert_cmpuint(sysmem_image_size(IMAGES2_PIXEL_FORMAT_NV12,
+                     IMAGES2_FORMAT_MODIFIER_INTEL_I915_Y_TILED_CCS, 256, 64,
+                     256), ==, (4 + 2 + 1) * 4096);
 }
 
 static void test_names(void)
@@ -174,6 +314,12 @@ static void test_names(void)
     g_assert_true(sysmem_modifier_from_name("INTEL_I915_X_TILED", &m));
     g_assert_cmpuint(m, ==, IMAGES2_FORMAT_MODIFIER_INTEL_I915_X_TILED);
     g_assert_cmpstr(sysmem_modifier_name(0), ==, "LINEAR");
+    g_assert_true(sysmem_modifier_from_name(
+        "ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TE_TILED_HEADER", &m));
+    g_assert_cmpuint(m, ==,
+        IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TE_TILED_HEADER);
+    g_assert_cmpstr(sysmem_modifier_name(IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8_TE),
+                    ==, "ARM_AFBC_32X8_TE");
     g_assert_cmpstr(sysmem_pixel_format_name(IMAGES2_PIXEL_FORMAT_R5G6B5), ==,
                     "R5G6B5");
     g_assert_null(sysmem_pixel_format_name(12345));
@@ -188,6 +334,8 @@ int main(int argc, char **argv)
     g_test_add_func("/image-format/facts", test_format_facts);
     g_test_add_func("/image-format/color-spaces", test_color_spaces);
     g_test_add_func("/image-format/intel-tiled", test_intel_tiled);
+    g_test_add_func("/image-format/afbc", test_afbc);
+    g_test_add_func("/image-format/min-row-bytes", test_min_row_bytes);
     g_test_add_func("/image-format/names", test_names);
     return g_test_run();
 }
