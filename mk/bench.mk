@@ -20,8 +20,12 @@ BENCH_DIR := $(BUILD)/bench
 BENCH_HOST_PROGS := bench-aggregation bench-alloc bench-region
 BENCH_HDRS := $(srcdir)/bench/bench-util.h
 
+# mk/*.mk are read in name order, so CORE_DEPS (mk/core.mk) is still empty
+# here: expand it a second time, when the rule is considered, or a bench
+# would not be rebuilt after a change to the core it measures.
+.SECONDEXPANSION:
 define bench_host_prog
-$(BENCH_DIR)/$(1): $(srcdir)/bench/$(1).c $(BENCH_HDRS) $(CORE_DEPS)
+$(BENCH_DIR)/$(1): $(srcdir)/bench/$(1).c $(BENCH_HDRS) $$$$(CORE_DEPS)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(UNIT_CFLAGS) -O2 -o $$@ $$< $$(CORE_ALL_SRCS) $$(GLIB_LIBS)
 .PHONY: $(1)
