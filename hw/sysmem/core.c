@@ -253,10 +253,10 @@ SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
 {
     SysmemHeap *heap = heap_for(core, &bs->heap);
     SysmemBuffer *b;
-    uint64_t offset;
+    uint64_t offset, dirty;
 
-    if (!heap || !sysmem_region_alloc(heap->region, bs->raw_vmo_size, 0,
-                                      &offset)) {
+    if (!heap || !sysmem_region_alloc_ex(heap->region, bs->raw_vmo_size, 0,
+                                         &offset, &dirty)) {
         return NULL;
     }
     b = g_new0(SysmemBuffer, 1);
@@ -276,11 +276,19 @@ SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
     }
     set->live++;
     core->live_buffers++;
-    /* Fresh buffers are always zero-filled. */
-    if (core->cfg.region_ptr) {
-        memset((uint8_t *)core->cfg.region_ptr + offset, 0, b->size);
+    /*
+     * Fresh buffers always read as zero.  Only the part the region says
+     * may hold old data is cleared: bytes of a zeroed region never handed
+     * out before are zero already (cfg.region_zeroed).  The region counts
+     * whole granules; the buffer may end inside the last one.
+     */
+    dirty = MIN(dirty, b->size);
+    if (!dirty) {
+        /* nothing to clear */
+    } else if (core->cfg.region_ptr) {
+        memset((uint8_t *)core->cfg.region_ptr + offset, 0, dirty);
     } else if (core->ops.zero_fill) {
-        core->ops.zero_fill(core->opaque, offset, b->size);
+        core->ops.zero_fill(core->opaque, offset, dirty);
     }
     if (core->ops.buffer_memory) {
         core->ops.buffer_memory(core->opaque, offset, b->size, true);
@@ -747,6 +755,11 @@ SysmemCore *sysmem_core_new(const SysmemCoreConfig *cfg,
         core->heaps[1].region = sysmem_region_new(cfg->region_size - secure,
                                                   secure, page);
         core->nheaps = 2;
+    }
+    if (cfg->region_zeroed) {
+        for (unsigned i = 0; i < core->nheaps; i++) {
+            sysmem_region_assume_zeroed(core->heaps[i].region);
+        }
     }
     core->heap_descs[0] = core->heaps[0].desc;
     core->heap_descs[1] = core->heaps[1].desc;

@@ -40,6 +40,13 @@ struct SysmemRegion {
     RegionBlock *heads[FL_COUNT][SL_COUNT];
     RegionBlock *first;         /* physical order */
     GHashTable *used;           /* start -> RegionBlock */
+    /*
+     * Never-used tracking: granules at or above clean_from have not been
+     * handed out since the owner declared the region zero
+     * (sysmem_region_assume_zeroed), so they still read as zero.  pages
+     * (the default) means nothing is known to be zero.
+     */
+    uint64_t clean_from;
 };
 
 static unsigned fls64(uint64_t v)
@@ -135,6 +142,41 @@ static RegionBlock *find_suitable(SysmemRegion *r, unsigned fl, unsigned sl)
     return r->heads[fl][sl];
 }
 
+/*
+ * Blocks a best-fit pass looks at in the request's own size class.  A class
+ * spans 1/16 of a power of two, so its blocks differ by < 6.25%; the walk
+ * stops at an exact fit, and is bounded so a class with many similar
+ * blocks stays O(1).
+ */
+#define BEST_FIT_SCAN 16
+
+/*
+ * The smallest block of @want's own size class that holds @want.  Good
+ * fit alone (find_suitable after rounding up) never looks here, so the
+ * exact hole a freed buffer of the same size left would be skipped for a
+ * split of a larger block: sysmem allocates the same frame sizes over and
+ * over, and reusing those holes is what keeps big blocks intact.
+ */
+static RegionBlock *best_fit_in_class(SysmemRegion *r, uint64_t want)
+{
+    RegionBlock *b, *best = NULL;
+    unsigned fl, sl, n = 0;
+
+    mapping_insert(want, &fl, &sl);
+    if (fl >= FL_COUNT) {
+        return NULL;
+    }
+    for (b = r->heads[fl][sl]; b && n < BEST_FIT_SCAN; b = b->free_next, n++) {
+        if (b->len >= want && (!best || b->len < best->len)) {
+            best = b;
+            if (b->len == want) {
+                break;
+            }
+        }
+    }
+    return best;
+}
+
 /* Split @b so that it keeps the first @len granules; the rest becomes free. */
 static void split_tail(SysmemRegion *r, RegionBlock *b, uint64_t len)
 {
@@ -189,6 +231,7 @@ SysmemRegion *sysmem_region_new(uint64_t base, uint64_t size, uint64_t granule)
     r->granule_shift = __builtin_ctzll(granule);
     r->pages = size >> r->granule_shift;
     r->used = g_hash_table_new(g_int64_hash, g_int64_equal);
+    r->clean_from = r->pages;
     init_blocks(r);
     return r;
 }
@@ -222,8 +265,28 @@ void sysmem_region_reset(SysmemRegion *r)
     init_blocks(r);
 }
 
+void sysmem_region_assume_zeroed(SysmemRegion *r)
+{
+    RegionBlock *b;
+    uint64_t end = 0;
+
+    /* Everything from the end of the last allocation on is free (zero). */
+    for (b = r->first; b; b = b->phys_next) {
+        if (!b->free) {
+            end = b->start + b->len;
+        }
+    }
+    r->clean_from = end;
+}
+
 bool sysmem_region_alloc(SysmemRegion *r, uint64_t size, uint64_t align,
                          uint64_t *offset)
+{
+    return sysmem_region_alloc_ex(r, size, align, offset, NULL);
+}
+
+bool sysmem_region_alloc_ex(SysmemRegion *r, uint64_t size, uint64_t align,
+                            uint64_t *offset, uint64_t *dirty)
 {
     uint64_t len, align_pages = 1, want, start, gap;
     unsigned fl, sl;
@@ -243,18 +306,22 @@ bool sysmem_region_alloc(SysmemRegion *r, uint64_t size, uint64_t align,
         return false;
     }
     want = len + align_pages - 1;
-    if (!mapping_search(want, &fl, &sl)) {
-        return false;
+    b = best_fit_in_class(r, want);
+    if (!b) {
+        /* Good fit: any block of the next non-empty class is big enough. */
+        if (!mapping_search(want, &fl, &sl)) {
+            return false;
+        }
+        b = find_suitable(r, fl, sl);
     }
-    b = find_suitable(r, fl, sl);
     if (!b) {
         /*
-         * Good fit rounds the request up to the next size class; before
-         * reporting out of memory, look for an exact fit in the request's
-         * own class (only on this near-exhaustion path is it a list walk).
+         * Near exhaustion: the bounded scan may have missed a fitting block
+         * deeper in the request's own class; walk the whole list.
          */
         mapping_insert(want, &fl, &sl);
-        for (b = r->heads[fl][sl]; b && b->len < want; b = b->free_next) {
+        for (b = fl < FL_COUNT ? r->heads[fl][sl] : NULL; b && b->len < want;
+             b = b->free_next) {
         }
         if (!b) {
             return false;
@@ -276,6 +343,12 @@ bool sysmem_region_alloc(SysmemRegion *r, uint64_t size, uint64_t align,
     g_hash_table_insert(r->used, &b->start, b);
     r->used_pages += len;
     *offset = r->base + (b->start << r->granule_shift);
+    if (dirty) {
+        /* Only the part below the high-water mark can hold old data. */
+        *dirty = b->start >= r->clean_from ? 0 :
+                 MIN(r->clean_from - b->start, len) << r->granule_shift;
+    }
+    r->clean_from = MAX(r->clean_from, b->start + len);
     return true;
 }
 
@@ -463,6 +536,12 @@ bool sysmem_region_import(SysmemRegion *r, const SysmemRegionBlock *blocks,
 
     free_all_blocks(r);
     init_blocks(r);
+    /*
+     * The restored region's bytes come from elsewhere (the migration
+     * source, a snapshot); the stream does not say which were never used,
+     * so from now on none is assumed zero.
+     */
+    r->clean_from = r->pages;
     if (n > r->pages || (r->pages && !n)) {
         return false;
     }

@@ -43,6 +43,26 @@ void sysmem_region_destroy(SysmemRegion *r);
 bool sysmem_region_alloc(SysmemRegion *r, uint64_t size, uint64_t align,
                          uint64_t *offset);
 
+/*
+ * The same, and *dirty (if not NULL) receives how many bytes from the start
+ * of the allocation may hold old data; the rest is known to be zero (never
+ * handed out since sysmem_region_assume_zeroed).  Without that call every
+ * byte counts as dirty (*dirty = the rounded size).
+ */
+bool sysmem_region_alloc_ex(SysmemRegion *r, uint64_t size, uint64_t align,
+                            uint64_t *offset, uint64_t *dirty);
+
+/*
+ * The owner promises that every byte of the region outside the live
+ * allocations reads as zero now (a fresh anonymous or memfd mapping).  The
+ * region then tracks a high-water mark: bytes never handed out since stay
+ * known-zero, bytes that were handed out and released are dirty until the
+ * owner zeroes them on their next allocation.  sysmem_region_reset keeps
+ * the mark (released memory is still dirty); sysmem_region_import drops
+ * the promise (all dirty), as the restored bytes come from elsewhere.
+ */
+void sysmem_region_assume_zeroed(SysmemRegion *r);
+
 /* Return a range handed out by sysmem_region_alloc.  False if unknown. */
 bool sysmem_region_release(SysmemRegion *r, uint64_t offset);
 

@@ -120,6 +120,15 @@ typedef struct SysmemCoreConfig {
     uint64_t max_buffer_size;
     /* Most live objects (channels, buffer handles, events); 0 means 65536. */
     uint32_t max_objects;
+    /*
+     * True if the whole region reads as zero at sysmem_core_new (fresh
+     * anonymous or memfd memory).  The core then skips zeroing bytes that
+     * were never handed out (a high-water mark in the region allocator);
+     * released bytes are zeroed again on their next allocation, and after
+     * sysmem_core_load every byte counts as used.  False: zero every fresh
+     * buffer whole.  Host configuration, not state: not in a snapshot.
+     */
+    bool region_zeroed;
 } SysmemCoreConfig;
 
 typedef struct SysmemHostOps {

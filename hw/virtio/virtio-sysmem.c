@@ -704,6 +704,12 @@ static SysmemCore *virtio_sysmem_core_new(VirtIOSysmem *s, uint64_t size,
         .secure_heap_size = s->conf.secure_size,
         .page_size = qemu_real_host_page_size(),
         .max_objects = s->conf.max_objects,
+        /*
+         * RAM the device allocated itself is fresh anonymous memory: zero.
+         * A memdev may hold anything (a file, or a memfd an unplugged
+         * device used before), so its bytes are all zeroed on first use.
+         */
+        .region_zeroed = !s->conf.memdev,
     };
     g_autofree char *msg = NULL;
     SysmemCore *core;

@@ -871,6 +871,34 @@ static void test_no_zero_fill(void)
     vs_host_free(h);
 }
 
+/*
+ * Never-used tracking after migration: the destination's region holds the
+ * source's bytes (dirty where the source's buffers were), so a destination
+ * that was told its fresh region is zero must still clear every buffer
+ * after the load.
+ */
+static void test_load_forgets_never_used(void)
+{
+    g_autofree uint8_t *src_mem = g_malloc0(1 << 20);
+    g_autofree uint8_t *dst_mem = NULL;
+    SysmemCoreConfig cfg = { .region_size = 1 << 20, .region_ptr = src_mem,
+                             .region_zeroed = true };
+    g_autoptr(GByteArray) blob = NULL;
+    VsHost *src = vs_host_new(&cfg), *dst;
+
+    /* the source dirties the first 8 pages, frees them, and migrates */
+    alloc_check_fill(src, src_mem, 2, 4 * PAGE, 0x5a, 0);
+    blob = save(vs_host_core(src));
+    dst_mem = g_memdup2(src_mem, 1 << 20);      /* the migrated RAM */
+    cfg.region_ptr = dst_mem;
+    dst = vs_host_new(&cfg);
+    g_assert_true(sysmem_core_load(vs_host_core(dst), blob->data, blob->len,
+                                   NULL));
+    alloc_check_fill(dst, dst_mem, 2, 4 * PAGE, 0x11, 0);
+    vs_host_free(src);
+    vs_host_free(dst);
+}
+
 /* ------------------------------------------------------------------ */
 /* The region allocator's export/import                                 */
 
@@ -1000,6 +1028,8 @@ int main(int argc, char **argv)
     g_test_add_func("/core-snapshot/sealed-corruption",
                     test_sealed_corruption);
     g_test_add_func("/core-snapshot/no-zero-fill", test_no_zero_fill);
+    g_test_add_func("/core-snapshot/load-forgets-never-used",
+                    test_load_forgets_never_used);
     g_test_add_func("/core-snapshot/region-import", test_region_import);
     return g_test_run();
 }

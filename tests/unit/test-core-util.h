@@ -146,4 +146,46 @@ static inline void test_teardown(VsHost *h, TestCollection *tc)
     g_assert_cmpuint(st.collections, ==, 0);
 }
 
+/*
+ * One participant allocates @count CPU buffers of @size in @mem (the
+ * region_ptr); each buffer must read as zero, then is filled with @fill
+ * (as a user would) and everything is torn down.  Returns how many of the
+ * buffers' bytes lay at or above @hint (to see never-used bytes covered).
+ */
+static inline uint64_t alloc_check_fill(VsHost *h, uint8_t *mem,
+                                        uint32_t count, uint64_t size,
+                                        uint8_t fill, uint64_t hint)
+{
+    g_autofree SysmemConstraints *c = c_new();
+    uint64_t above = 0, j;
+    TestCollection tc;
+    VsCall *w;
+    uint32_t i;
+
+    c_cpu(c, CPU_RW);
+    c_min_count(c, count);
+    c_size(c, size, 0);
+    c_domains(c, true, false, false);
+    test_collection(h, &tc, 1);
+    vs_set_constraints(h, tc.colls[0], c);
+    w = vs_wait(h, tc.colls[0], false);
+    g_assert_true(w->answered);
+    g_assert_cmpint(vs_wait_result(w, NULL), ==, 0);
+    g_assert_cmpuint(w->nh, ==, count);
+    for (i = 0; i < count; i++) {
+        uint8_t *p = mem + w->handles[i].offset;
+
+        for (j = 0; j < size; j++) {
+            g_assert_cmpuint(p[j], ==, 0);
+        }
+        if (w->handles[i].offset + size > hint) {
+            above += w->handles[i].offset + size -
+                     MAX(hint, w->handles[i].offset);
+        }
+        memset(p, fill, size);
+    }
+    test_teardown(h, &tc);
+    return above;
+}
+
 #endif

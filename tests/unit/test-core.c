@@ -1093,6 +1093,55 @@ static void test_zero_fill(void)
     vs_host_free(h);
 }
 
+/*
+ * A zeroed region (cfg.region_zeroed): buffers carved from bytes used and
+ * dirtied before are cleared again, whatever mix of reused and never-used
+ * bytes they cover.
+ */
+static void test_zero_fill_reused(void)
+{
+    g_autofree uint8_t *mem = g_malloc0(1 << 20);
+    SysmemCoreConfig cfg = { .region_size = 1 << 20, .region_ptr = mem,
+                             .region_zeroed = true };
+    VsHost *h = vs_host_new(&cfg);
+
+    alloc_check_fill(h, mem, 2, 3 * PAGE, 0x5a, 0);
+    /* 3 x 4 pages: the 6 dirty pages again, and pages never used */
+    g_assert_cmpuint(alloc_check_fill(h, mem, 3, 4 * PAGE, 0xa5, 6 * PAGE),
+                     >, 0);
+    alloc_check_fill(h, mem, 4, 5 * PAGE, 0x11, 0);
+    vs_host_free(h);
+}
+
+/*
+ * ... and bytes never handed out are trusted to be zero: the core does not
+ * write them (a canary planted there, which nothing in a real region could
+ * put, survives), while without region_zeroed it is cleared.
+ */
+static void test_zero_fill_skips_never_used(void)
+{
+    g_autofree uint8_t *mem = g_malloc0(1 << 20);
+    SysmemCoreConfig cfg = { .region_size = 1 << 20, .region_ptr = mem };
+    g_autofree SysmemConstraints *c = simple(1, PAGE);
+    VsHost *h;
+    VsCall *w;
+
+    cfg.region_zeroed = true;
+    h = vs_host_new(&cfg);
+    mem[0] = 0x77;
+    g_assert_cmpint(alloc_one(h, c, NULL, &w), ==, 0);
+    g_assert_cmpuint(w->handles[0].offset, ==, 0);
+    g_assert_cmpuint(mem[0], ==, 0x77);
+    vs_host_free(h);
+
+    cfg.region_zeroed = false;
+    h = vs_host_new(&cfg);
+    g_assert_cmpint(alloc_one(h, c, NULL, &w), ==, 0);
+    g_assert_cmpuint(w->handles[0].offset, ==, 0);
+    g_assert_cmpuint(mem[0], ==, 0);
+    vs_host_free(h);
+}
+
 /* Buffers are reclaimed only when the last holder lets go. */
 static void test_buffer_lifetime(void)
 {
@@ -1357,6 +1406,10 @@ int main(int argc, char **argv)
     g_test_add_func("/core/out-of-memory", test_out_of_memory);
     g_test_add_func("/core/secure-heap", test_secure_heap);
     g_test_add_func("/core/zero-fill", test_zero_fill);
+    g_test_add_func("/core/zero-fill/reused-range-cleared",
+                    test_zero_fill_reused);
+    g_test_add_func("/core/zero-fill/never-used-not-rewritten",
+                    test_zero_fill_skips_never_used);
     g_test_add_func("/core/buffer-lifetime", test_buffer_lifetime);
     g_test_add_func("/core/get-vmo-info", test_get_vmo_info);
     g_test_add_func("/core/protocol-violations", test_protocol_violations);

@@ -192,6 +192,165 @@ static void test_churn(void)
     sysmem_region_destroy(r);
 }
 
+/* The exact hole a freed buffer left is reused before a bigger block. */
+static void test_best_fit_reuses_hole(void)
+{
+    SysmemRegion *r = sysmem_region_new(0, 4096 * PAGE, PAGE);
+    uint64_t a, b, c, d, e;
+
+    /* [a 760][b 8][c 770][d 8][rest], then free a and c: two holes */
+    g_assert_true(sysmem_region_alloc(r, 760 * PAGE, 0, &a));
+    g_assert_true(sysmem_region_alloc(r, 8 * PAGE, 0, &b));
+    g_assert_true(sysmem_region_alloc(r, 770 * PAGE, 0, &c));
+    g_assert_true(sysmem_region_alloc(r, 8 * PAGE, 0, &d));
+    g_assert_true(sysmem_region_release(r, a));
+    g_assert_true(sysmem_region_release(r, c));
+    /* 765 fits only the 770 hole (the next size class): good fit */
+    g_assert_true(sysmem_region_alloc(r, 765 * PAGE, 0, &e));
+    g_assert_cmpuint(e, ==, c);
+    g_assert_true(sysmem_region_release(r, e));
+    /*
+     * 760 has a hole of its own size class; good fit alone would round up
+     * to the next class and split the 770 hole instead.
+     */
+    g_assert_true(sysmem_region_alloc(r, 760 * PAGE, 0, &e));
+    g_assert_cmpuint(e, ==, a);
+    g_assert_true(sysmem_region_check(r));
+    sysmem_region_destroy(r);
+}
+
+/* Without sysmem_region_assume_zeroed every byte may hold old data. */
+static void test_dirty_by_default(void)
+{
+    SysmemRegion *r = sysmem_region_new(0, 64 * PAGE, PAGE);
+    uint64_t off, dirty;
+
+    g_assert_true(sysmem_region_alloc_ex(r, 3 * PAGE - 100, 0, &off, &dirty));
+    g_assert_cmpuint(dirty, ==, 3 * PAGE);
+    g_assert_true(sysmem_region_alloc_ex(r, PAGE, 0, &off, &dirty));
+    g_assert_cmpuint(dirty, ==, PAGE);
+    sysmem_region_destroy(r);
+}
+
+/*
+ * A zeroed region: never-used bytes are reported clean, every byte that
+ * was handed out before is inside the dirty prefix (checked against a
+ * shadow of every granule ever handed out, under random churn).
+ */
+static void test_dirty_tracks_reuse(void)
+{
+    enum { PAGES = 512 };
+    SysmemRegion *r = sysmem_region_new(0, PAGES * PAGE, PAGE);
+    g_autofree bool *ever = g_new0(bool, PAGES);
+    uint64_t off[32] = { 0 }, off2, dirty, p;
+    GRand *rnd = g_rand_new_with_seed(18);
+    unsigned i, step, clean = 0, reused = 0;
+
+    sysmem_region_assume_zeroed(r);
+    g_assert_true(sysmem_region_alloc_ex(r, 4 * PAGE, 0, &off2, &dirty));
+    g_assert_cmpuint(dirty, ==, 0);
+    g_assert_true(sysmem_region_release(r, off2));
+    /* the same range again: it was handed out, so all of it is dirty */
+    g_assert_true(sysmem_region_alloc_ex(r, 6 * PAGE, 0, &off2, &dirty));
+    g_assert_cmpuint(off2, ==, 0);
+    g_assert_cmpuint(dirty, ==, 4 * PAGE);
+    g_assert_true(sysmem_region_release(r, off2));
+    for (p = 0; p < 6; p++) {
+        ever[p] = true;
+    }
+
+    for (step = 0; step < 20000; step++) {
+        i = g_rand_int_range(rnd, 0, 32);
+        if (off[i]) {
+            g_assert_true(sysmem_region_release(r, off[i] - 1));
+            off[i] = 0;
+            continue;
+        }
+        if (!sysmem_region_alloc_ex(r, g_rand_int_range(rnd, 1, 40) * PAGE,
+                                    g_rand_boolean(rnd) ? 4 * PAGE : 0,
+                                    &off2, &dirty)) {
+            continue;
+        }
+        g_assert_cmpuint(dirty % PAGE, ==, 0);
+        g_assert_cmpuint(dirty, <=, sysmem_region_alloc_size(r, off2));
+        for (p = off2 / PAGE; p < (off2 + sysmem_region_alloc_size(r, off2)) /
+             PAGE; p++) {
+            if (ever[p]) {
+                /* old data may be here: it must be in the prefix */
+                g_assert_cmpuint(p * PAGE, <, off2 + dirty);
+                reused++;
+            } else if (p * PAGE >= off2 + dirty) {
+                clean++;
+            }
+            ever[p] = true;
+        }
+        off[i] = off2 + 1;
+    }
+    /* both cases really happened */
+    g_assert_cmpuint(clean, >, 0);
+    g_assert_cmpuint(reused, >, 0);
+
+    /* reset returns the memory, but what was used stays dirty */
+    sysmem_region_reset(r);
+    g_assert_true(sysmem_region_alloc_ex(r, PAGES * PAGE, 0, &off2, &dirty));
+    for (p = PAGES; p > 0 && !ever[p - 1]; p--) {
+    }
+    g_assert_cmpuint(dirty, ==, p * PAGE);
+    g_rand_free(rnd);
+    sysmem_region_destroy(r);
+}
+
+/* assume_zeroed with live allocations: only bytes after the last one. */
+static void test_dirty_assume_with_live(void)
+{
+    SysmemRegion *r = sysmem_region_new(0, 64 * PAGE, PAGE);
+    uint64_t a, b, c, dirty;
+
+    g_assert_true(sysmem_region_alloc(r, 2 * PAGE, 0, &a));
+    g_assert_true(sysmem_region_alloc(r, 2 * PAGE, 0, &b));
+    g_assert_true(sysmem_region_release(r, a));
+    sysmem_region_assume_zeroed(r);
+    /* the hole before b is below the mark: conservatively dirty */
+    g_assert_true(sysmem_region_alloc_ex(r, 2 * PAGE, 0, &a, &dirty));
+    g_assert_cmpuint(a, ==, 0);
+    g_assert_cmpuint(dirty, ==, 2 * PAGE);
+    g_assert_true(sysmem_region_alloc_ex(r, 2 * PAGE, 0, &c, &dirty));
+    g_assert_cmpuint(c, ==, 4 * PAGE);
+    g_assert_cmpuint(dirty, ==, 0);
+    sysmem_region_destroy(r);
+}
+
+static void collect(void *opaque, const SysmemRegionBlock *blk)
+{
+    g_array_append_val((GArray *)opaque, *blk);
+}
+
+/* After import (migration, snapshot) nothing is assumed zero any more. */
+static void test_dirty_after_import(void)
+{
+    SysmemRegion *src = sysmem_region_new(0, 64 * PAGE, PAGE);
+    SysmemRegion *dst = sysmem_region_new(0, 64 * PAGE, PAGE);
+    g_autoptr(GArray) blocks = g_array_new(false, false,
+                                           sizeof(SysmemRegionBlock));
+    uint64_t a, dirty;
+
+    sysmem_region_assume_zeroed(src);
+    g_assert_true(sysmem_region_alloc(src, 8 * PAGE, 0, &a));
+    sysmem_region_export(src, collect, blocks);
+    sysmem_region_assume_zeroed(dst);
+    g_assert_true(sysmem_region_import(dst, (SysmemRegionBlock *)blocks->data,
+                                       blocks->len));
+    g_assert_true(sysmem_region_alloc_ex(dst, 4 * PAGE, 0, &a, &dirty));
+    g_assert_cmpuint(a, ==, 8 * PAGE);
+    g_assert_cmpuint(dirty, ==, 4 * PAGE);
+    /* a failed import leaves the region empty and still all dirty */
+    g_assert_false(sysmem_region_import(dst, NULL, 0));
+    g_assert_true(sysmem_region_alloc_ex(dst, 64 * PAGE, 0, &a, &dirty));
+    g_assert_cmpuint(dirty, ==, 64 * PAGE);
+    sysmem_region_destroy(src);
+    sysmem_region_destroy(dst);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -200,5 +359,11 @@ int main(int argc, char **argv)
     g_test_add_func("/region/exhaustion", test_exhaustion);
     g_test_add_func("/region/alignment", test_alignment);
     g_test_add_func("/region/churn", test_churn);
+    g_test_add_func("/region/best-fit-reuses-hole", test_best_fit_reuses_hole);
+    g_test_add_func("/region/dirty/by-default", test_dirty_by_default);
+    g_test_add_func("/region/dirty/tracks-reuse", test_dirty_tracks_reuse);
+    g_test_add_func("/region/dirty/assume-with-live",
+                    test_dirty_assume_with_live);
+    g_test_add_func("/region/dirty/after-import", test_dirty_after_import);
     return g_test_run();
 }
