@@ -28,6 +28,11 @@
  */
 #define FORMAT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
 #define INTEL_TILE_BYTES 4096u
 
 /* The AFBC variant bits; the rest of the modifier names the block size. */
@@ -330,14 +335,14 @@ bool sysmem_format_min_row_bytes(const sysmem2_image_format_constraints_t *f,
             return false;
         }
         divisor = round_up(f->bytes_per_row_divisor, tile_row_bytes);
-        r = round_up(MAX(bpp * w, f->min_bytes_per_row), divisor);
+        r = round_up(max_u64(bpp * w, f->min_bytes_per_row), divisor);
     } else {
         /* LINEAR and ARM_LINEAR_TE */
         if (width < f->min_size.width || width > f->max_size.width) {
             return false;
         }
         w = round_up(w, f->size_alignment.width);
-        r = round_up(MAX(bpp * w, f->min_bytes_per_row),
+        r = round_up(max_u64(bpp * w, f->min_bytes_per_row),
                      f->bytes_per_row_divisor);
     }
     if (r > UINT32_MAX || (!is_afbc(m) && r > f->max_bytes_per_row)) {
