@@ -58,21 +58,33 @@ void sysmem_collection_deliver(SysmemCore *core, SysmemNode *node,
     uint32_t vmo_idx[SYSMEM_MAX_BUFFERS] = { 0 }, weak_idx[SYSMEM_MAX_BUFFERS] = { 0 };
     bool vmos = node->constraints &&
                 !sysmem_usage_is_none_only(&node->constraints->usage);
-    /* Weak v2 participants also get a close_weak_asap per buffer, if the
-     * handles fit in one message. */
+    /*
+     * Weak v2 participants also get a close_weak_asap per buffer, if the
+     * handles fit in one message -- even without usage, and so without
+     * buffer handles (Fuchsia: SetWeak_NoUsage_HasCloseWeakAsap).
+     */
     bool weak = node->weak && !node->v1;
-    bool weak_events = weak && vmos &&
-                       2 * lc->buffer_count <= FIDL_MAX_MSG_HANDLES;
+    bool weak_events = weak &&
+                       (vmos ? 2 : 1) * lc->buffer_count <= FIDL_MAX_MSG_HANDLES;
 
     if (!node->constraints || !sysmem_usage_writes(&node->constraints->usage)) {
         rights &= ~FIDL_RIGHT_WRITE;
     }
-    for (i = 0; vmos && i < lc->buffer_count; i++) {
-        if (!sysmem_make_buffer_handle(core, lc->buffers[i], rights, weak,
-                                       &h[nh])) {
-            goto fail;
+    for (i = 0; i < lc->buffer_count; i++) {
+        /*
+         * A buffer whose last strong holder is gone has no handle and no
+         * close_weak_asap any more (Fuchsia: Weak_SetWeak_SparseBufferSet).
+         */
+        if (!lc->buffers[i]) {
+            continue;
         }
-        vmo_idx[i] = ++nh;
+        if (vmos) {
+            if (!sysmem_make_buffer_handle(core, lc->buffers[i], rights, weak,
+                                           &h[nh])) {
+                goto fail;
+            }
+            vmo_idx[i] = ++nh;
+        }
         if (weak_events) {
             if (!sysmem_make_weak_tracker(core, lc->buffers[i], &h[nh])) {
                 goto fail;
@@ -199,8 +211,7 @@ static void attach_token(SysmemCore *core, SysmemNode *node, uint32_t mask,
                                        "collection");
         return;
     }
-    if (!sysmem_node_room(node, 1)) {
-        sysmem_node_protocol_violation(core, node, "node tree too large");
+    if (!sysmem_node_room(core, node, 1)) {
         return;
     }
     id = sysmem_take_server_end(core, handles, consumed, req);

@@ -22,11 +22,17 @@ typedef struct SysmemBufferSet SysmemBufferSet;
 
 /*
  * Guest-controlled tree growth is bounded: every state change walks the
- * tree, so an unbounded tree would let one guest stall the device.
+ * tree (recursively, so the depth bound also bounds the host stack), and an
+ * unbounded tree would let one guest stall the device.  Fuchsia has no such
+ * bound; its own tests stay far below both (SkipUnreachableChildSelectionsV2
+ * nests 63 groups: depth 126, 190 nodes).  A request that would exceed a
+ * bound fails alone; the tree is left as it was.
  */
-#define SYSMEM_MAX_TREE_DEPTH 64
+#define SYSMEM_MAX_TREE_DEPTH 256       /* root = 0; deepest node 255 */
 #define SYSMEM_MAX_NODES 1024           /* per collection */
 #define SYSMEM_KOID_FIRST 1024          /* Zircon's ZX_KOID_FIRST */
+/* AttachNodeTracking ends one node may hold; one more fails the node. */
+#define SYSMEM_MAX_NODE_TRACKERS 256
 
 typedef enum SysmemObjectKind {
     OBJ_ALLOCATOR,      /* an Allocator channel (server end) */
@@ -114,6 +120,7 @@ struct SysmemNode {
 /* A collection's buffers, outliving the collection until the last is freed. */
 struct SysmemBufferSet {
     SysmemCore *core;
+    SysmemLogicalCollection *lc;        /* NULL once the collection is gone */
     uint32_t live;              /* buffers whose memory is not yet freed */
     bool orphaned;              /* collection gone */
     GPtrArray *trackers;        /* SysmemObject* (TRACK_LIFETIME) */
@@ -126,8 +133,13 @@ struct SysmemBuffer {
     uint64_t offset;            /* in the region */
     uint64_t size;              /* allocated bytes (raw_vmo_size) */
     bool secure;
-    uint32_t refs;              /* host handles + 1 while the collection lives */
-    uint32_t strong;            /* strong handles + 1 while the collection lives */
+    uint32_t refs;              /* host handles + 1 while its collection holds it */
+    /*
+     * Strong handles + 1 while its collection holds it strongly (until the
+     * collection has no strong node left).  At 0 nobody can get a new handle
+     * to the buffer: close_weak_asap fires and the collection lets it go.
+     */
+    uint32_t strong;
     GPtrArray *weak_trackers;   /* close_weak_asap ends: close at strong == 0 */
     uint32_t cpu_flags;         /* SYSMEM_BUFFER_F_* */
 };
@@ -143,9 +155,15 @@ struct SysmemLogicalCollection {
     bool failed;                /* initial allocation failed */
     sysmem2_error_t error;
     bool busy;                  /* inside maybe_allocate */
+    /*
+     * No strong node is connected any more: the collection holds its
+     * buffers weakly, and a buffer whose last strong handle closes leaves
+     * buffers[] (NULL).  With no buffer left the collection fails.
+     */
+    bool strong_dropped;
     sysmem2_single_buffer_settings_t *settings;
     uint32_t buffer_count;
-    SysmemBuffer **buffers;
+    SysmemBuffer **buffers;     /* [buffer_count]; NULL: gone (see above) */
     SysmemBufferSet *set;
     int64_t created_us;         /* g_get_monotonic_time() at creation */
     uint32_t node_count;
@@ -253,8 +271,12 @@ bool sysmem_group_dispatch(SysmemCore *core, SysmemNode *node,
                            const sysmem_method_t *m, const SysmemPending *p,
                            void *req, const SysmemHandle *handles,
                            bool *consumed);
-/* Can @parent get @n more children without exceeding the limits? */
-bool sysmem_node_room(const SysmemNode *parent, uint32_t n);
+/*
+ * Can @parent get @n more children without exceeding the limits?  If not
+ * (logged), only the request fails: a one-way one leaves its server end
+ * unconsumed (it closes), a two-way one gets no reply; the tree is intact.
+ */
+bool sysmem_node_room(SysmemCore *core, const SysmemNode *parent, uint32_t n);
 /* Create a child token served on new channel id */
 SysmemNode *sysmem_node_new_child(SysmemCore *core, SysmemNode *parent,
                                   SysmemNodeKind kind, uint32_t chan_id,
@@ -290,6 +312,13 @@ void sysmem_lc_destroy(SysmemCore *core, SysmemLogicalCollection *lc);
 void sysmem_lifetime_activate(SysmemCore *core, SysmemLogicalCollection *lc,
                               SysmemObject *t);
 bool sysmem_node_is_alternate(const SysmemNode *a, const SysmemNode *b);
+/*
+ * The last strong holder of @b (held by @lc only weakly) closed: @lc drops
+ * @b from its buffers.  True if @lc held it (the caller drops that ref).
+ */
+bool sysmem_lc_forget_buffer(SysmemLogicalCollection *lc, SysmemBuffer *b);
+/* After sysmem_lc_forget_buffer: fail @lc if it has no buffer left. */
+void sysmem_lc_check_buffers(SysmemCore *core, SysmemLogicalCollection *lc);
 void sysmem_lc_set_name(SysmemLogicalCollection *lc, uint32_t prio,
                         const char *name);
 uint32_t sysmem_node_count(const SysmemNode *n);

@@ -299,6 +299,7 @@ SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
 void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b, bool strong)
 {
     SysmemBufferSet *set = b->set;
+    SysmemLogicalCollection *lost = NULL;
     unsigned i;
 
     g_assert(b->refs);
@@ -310,9 +311,18 @@ void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b, bool strong)
                 sysmem_tracker_fire(core, g_ptr_array_index(b->weak_trackers,
                                                             0));
             }
+            /* A collection holding it weakly lets go too (Fuchsia). */
+            if (set->lc && sysmem_lc_forget_buffer(set->lc, b)) {
+                lost = set->lc;
+                g_assert(b->refs > 1);
+                b->refs--;
+            }
         }
     }
     if (--b->refs) {
+        if (lost) {
+            sysmem_lc_check_buffers(core, lost);
+        }
         return;
     }
     g_assert(!b->weak_trackers->len);
@@ -330,6 +340,9 @@ void sysmem_buffer_unref(SysmemCore *core, SysmemBuffer *b, bool strong)
     g_free(b);
     sysmem_buffer_set_check_trackers(core, set);
     buffer_set_maybe_free(set);
+    if (lost) {
+        sysmem_lc_check_buffers(core, lost);
+    }
 }
 
 bool sysmem_make_weak_tracker(SysmemCore *core, SysmemBuffer *b,
@@ -949,6 +962,11 @@ void sysmem_core_dump(SysmemCore *core, GString *out)
         for (i = 0; i < lc->buffer_count; i++) {
             SysmemBuffer *b = lc->buffers[i];
 
+            if (!b) {
+                g_string_append_printf(out, "    buffer %u: gone (no strong "
+                                       "holder left)\n", i);
+                continue;
+            }
             g_string_append_printf(out, "    buffer %u: offset 0x%" G_GINT64_MODIFIER
                                    "x size %" G_GUINT64_FORMAT " %s, %u "
                                    "holder(s)\n", i, b->offset, b->size,

@@ -20,8 +20,7 @@ static void create_child(SysmemCore *core, SysmemNode *group, bool has_req,
                                        "AllChildrenPresent");
         return;
     }
-    if (!sysmem_node_room(group, 1)) {
-        sysmem_node_protocol_violation(core, group, "node tree too large");
+    if (!sysmem_node_room(core, group, 1)) {
         return;
     }
     if (has_mask && !mask) {

@@ -20,6 +20,7 @@ SysmemLogicalCollection *sysmem_lc_new(SysmemCore *core)
     lc->core = core;
     lc->id = core->next_collection_id++;
     lc->set = sysmem_buffer_set_new(core);
+    lc->set->lc = lc;
     lc->created_us = g_get_monotonic_time();
     core->collections = g_list_append(core->collections, lc);
     return lc;
@@ -70,10 +71,18 @@ const char *sysmem_node_name(const SysmemNode *node)
     return node->debug_name ? node->debug_name : kinds[node->kind];
 }
 
-bool sysmem_node_room(const SysmemNode *parent, uint32_t n)
+bool sysmem_node_room(SysmemCore *core, const SysmemNode *parent, uint32_t n)
 {
-    return parent->depth + 1 < SYSMEM_MAX_TREE_DEPTH &&
-           parent->lc->node_count + n <= SYSMEM_MAX_NODES;
+    if (parent->depth + 1 < SYSMEM_MAX_TREE_DEPTH &&
+        parent->lc->node_count + n <= SYSMEM_MAX_NODES) {
+        return true;
+    }
+    sysmem_log(core, G_LOG_LEVEL_WARNING, "collection %" G_GUINT64_FORMAT
+               ": '%s' may not get %u more child node(s): the tree is "
+               "limited to depth %u and %u nodes; refusing the request",
+               parent->lc->id, sysmem_node_name(parent), n,
+               SYSMEM_MAX_TREE_DEPTH, SYSMEM_MAX_NODES);
+    return false;
 }
 
 uint32_t sysmem_node_count(const SysmemNode *n)
@@ -87,13 +96,17 @@ uint32_t sysmem_node_count(const SysmemNode *n)
     return c;
 }
 
-static uint32_t connected_count(const SysmemNode *n)
+/* Connected nodes of the subtree at @n, and how many of them are strong. */
+static uint32_t connected_count(const SysmemNode *n, uint32_t *strong)
 {
     uint32_t c = n->chan != NULL;
     guint i;
 
+    if (n->chan && !n->weak) {
+        (*strong)++;
+    }
     for (i = 0; i < n->children->len; i++) {
-        c += connected_count(g_ptr_array_index(n->children, i));
+        c += connected_count(g_ptr_array_index(n->children, i), strong);
     }
     return c;
 }
@@ -228,8 +241,14 @@ void sysmem_lc_destroy(SysmemCore *core, SysmemLogicalCollection *lc)
                      FIDL_ZX_ERR_PEER_CLOSED);
     }
     core->collections = g_list_remove(core->collections, lc);
+    lc->set->lc = NULL;
     for (i = 0; i < lc->buffer_count; i++) {
-        sysmem_buffer_unref(core, lc->buffers[i], true);
+        SysmemBuffer *b = lc->buffers[i];
+
+        lc->buffers[i] = NULL;
+        if (b) {
+            sysmem_buffer_unref(core, b, !lc->strong_dropped);
+        }
     }
     sysmem_buffer_set_orphan(core, lc->set);
     g_free(lc->buffers);
@@ -281,6 +300,77 @@ void sysmem_node_orphan(SysmemCore *core, SysmemNode *node)
         sysmem_close_channel(core, node->chan, FIDL_ZX_ERR_PEER_CLOSED);
     }
     sysmem_lc_update(core, lc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Strong and weak holders                                              */
+
+bool sysmem_lc_forget_buffer(SysmemLogicalCollection *lc, SysmemBuffer *b)
+{
+    if (b->index >= lc->buffer_count || lc->buffers[b->index] != b) {
+        return false;
+    }
+    g_assert(lc->strong_dropped);
+    lc->buffers[b->index] = NULL;
+    return true;
+}
+
+static bool lc_has_buffers(const SysmemLogicalCollection *lc)
+{
+    uint32_t i;
+
+    for (i = 0; i < lc->buffer_count; i++) {
+        if (lc->buffers[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void sysmem_lc_check_buffers(SysmemCore *core, SysmemLogicalCollection *lc)
+{
+    /* Inside sysmem_lc_update, its loop looks again. */
+    if (!lc->busy && !lc_has_buffers(lc)) {
+        sysmem_log(core, G_LOG_LEVEL_INFO, "collection %" G_GUINT64_FORMAT
+                   " (%s): the last strong buffer handle closed", lc->id,
+                   lc->name ? lc->name : "unnamed");
+        sysmem_lc_destroy(core, lc);
+    }
+}
+
+/*
+ * No strong node is left after allocation: like Fuchsia, the collection
+ * stops holding its buffers strongly, so each buffer lives on only while a
+ * participant holds a strong handle to it.  Returns false if that was the
+ * last strong holder of every buffer and the collection is gone.
+ */
+static bool drop_strong(SysmemCore *core, SysmemLogicalCollection *lc)
+{
+    uint32_t i;
+
+    lc->strong_dropped = true;
+    for (i = 0; i < lc->buffer_count; i++) {
+        SysmemBuffer *b = lc->buffers[i];
+
+        if (!b) {
+            continue;
+        }
+        if (b->strong > 1) {
+            b->strong--;            /* strong handles remain; held weakly */
+            continue;
+        }
+        /* Ours was the last strong hold: close_weak_asap fires now. */
+        lc->buffers[i] = NULL;
+        sysmem_buffer_unref(core, b, true);
+    }
+    if (lc_has_buffers(lc)) {
+        return true;
+    }
+    sysmem_log(core, G_LOG_LEVEL_INFO, "collection %" G_GUINT64_FORMAT
+               " (%s): no strong participant and no strong buffer handle "
+               "left", lc->id, lc->name ? lc->name : "unnamed");
+    sysmem_lc_destroy(core, lc);
+    return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -652,14 +742,34 @@ void sysmem_lc_update(SysmemCore *core, SysmemLogicalCollection *lc)
     }
     lc->busy = true;
     for (;;) {
+        uint32_t strong = 0;
         SysmemNode *c;
 
-        if (!lc->root || !connected_count(lc->root)) {
+        if (!lc->root || !connected_count(lc->root, &strong)) {
             if (!lc->allocated && lc->root) {
                 sysmem_log(core, G_LOG_LEVEL_INFO, "collection %"
                            G_GUINT64_FORMAT ": every participant left "
                            "before allocation", lc->id);
             }
+            sysmem_lc_destroy(core, lc);
+            return;
+        }
+        if (!strong && !lc->allocated) {
+            /* Only weak nodes: nobody could ever hold a strong buffer. */
+            sysmem_log(core, G_LOG_LEVEL_INFO, "collection %"
+                       G_GUINT64_FORMAT ": only weak participants left "
+                       "before allocation", lc->id);
+            sysmem_lc_destroy(core, lc);
+            return;
+        }
+        if (lc->allocated && !strong && !lc->strong_dropped &&
+            !drop_strong(core, lc)) {
+            return;
+        }
+        if (lc->strong_dropped && !lc_has_buffers(lc)) {
+            sysmem_log(core, G_LOG_LEVEL_INFO, "collection %"
+                       G_GUINT64_FORMAT ": the last strong buffer handle "
+                       "closed", lc->id);
             sysmem_lc_destroy(core, lc);
             return;
         }

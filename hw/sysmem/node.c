@@ -166,9 +166,14 @@ static void attach_node_tracking(SysmemCore *core, SysmemNode *node,
 {
     SysmemObject *t;
 
+    if (node->node_trackers->len >= SYSMEM_MAX_NODE_TRACKERS) {
+        /* Fuchsia: AttachNodeTrackingCountLimit */
+        sysmem_node_protocol_violation(core, node, "too many "
+                                       "AttachNodeTracking");
+        return;
+    }
     if (!h || handles[h - 1].kind != SYSMEM_HANDLE_EVENTPAIR ||
-        !sysmem_id_available(core, handles[h - 1].id) ||
-        node->node_trackers->len >= 256) {
+        !sysmem_id_available(core, handles[h - 1].id)) {
         return;     /* dropped: the host sees its peer closed at once */
     }
     consumed[h - 1] = true;

@@ -33,8 +33,9 @@
  *   set trackers     per set: u32 n, lifetime tracker ids
  *   weak trackers    per buffer: u32 n, close_weak_asap tracker ids
  *   collections u32 n (core order); u64 id, str name, u32 name_priority,
- *             u8 has_name, allocated, failed; u32 error; u64 age (s);
- *             fidl settings; u32 set; u32 count, u32 buffers[count];
+ *             u8 has_name, allocated, failed, strong_dropped; u32 error;
+ *             u64 age (s); fidl settings; u32 set; u32 count,
+ *             u32 buffers[count] (UINT32_MAX: gone, only if strong_dropped);
  *             u8 has_root, node (pre-order, recursively):
  *               u8 kind, u32 channel id (0: none), u64 koid,
  *               u32 rights_mask, u8 mode, fidl constraints,
@@ -68,7 +69,7 @@
 #if GLIB_SIZEOF_VOID_P == 8 && defined(__x86_64__)
 G_STATIC_ASSERT(sizeof(SysmemObject) == 88);
 G_STATIC_ASSERT(sizeof(SysmemNode) == 152);
-G_STATIC_ASSERT(sizeof(SysmemBufferSet) == 24);
+G_STATIC_ASSERT(sizeof(SysmemBufferSet) == 32);
 G_STATIC_ASSERT(sizeof(SysmemBuffer) == 72);
 G_STATIC_ASSERT(sizeof(SysmemLogicalCollection) == 96);
 G_STATIC_ASSERT(sizeof(SysmemPending) == 24);
@@ -335,7 +336,9 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
 
         note_set(&s, lc->set);
         for (j = 0; j < lc->buffer_count; j++) {
-            note_buffer(&s, lc->buffers[j]);
+            if (lc->buffers[j]) {
+                note_buffer(&s, lc->buffers[j]);
+            }
         }
     }
     for (i = 0; i < ids->len; i++) {
@@ -447,6 +450,7 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
         w8(out, lc->has_name);
         w8(out, lc->allocated);
         w8(out, lc->failed);
+        w8(out, lc->strong_dropped);
         w32(out, lc->error);
         w64(out, now > lc->created_us ? (now - lc->created_us) / G_USEC_PER_SEC
                                       : 0);
@@ -454,7 +458,8 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
         w32(out, note_set(&s, lc->set));
         w32(out, lc->buffer_count);
         for (j = 0; j < lc->buffer_count; j++) {
-            w32(out, note_buffer(&s, lc->buffers[j]));
+            w32(out, lc->buffers[j] ? note_buffer(&s, lc->buffers[j])
+                                    : UINT32_MAX);
         }
         w8(out, lc->root != NULL);
         if (lc->root) {
@@ -1085,7 +1090,7 @@ static SysmemNode *read_node(LoadCtx *c, SysmemLogicalCollection *lc,
 static void read_collections(LoadCtx *c)
 {
     Rd *r = &c->r;
-    uint32_t n = rcount(r, 38, UINT32_MAX, "collections"), i, j;
+    uint32_t n = rcount(r, 39, UINT32_MAX, "collections"), i, j;
 
     for (i = 0; i < n && !r->err; i++) {
         SysmemLogicalCollection *lc = g_new0(SysmemLogicalCollection, 1);
@@ -1100,6 +1105,7 @@ static void read_collections(LoadCtx *c)
         lc->has_name = rbool(r, "has_name");
         lc->allocated = rbool(r, "allocated");
         lc->failed = rbool(r, "failed");
+        lc->strong_dropped = rbool(r, "strong_dropped");
         lc->error = r32(r);
         age = r64(r);
         lc->settings = rfidl(r, &sysmem2_single_buffer_settings_type,
@@ -1129,6 +1135,12 @@ static void read_collections(LoadCtx *c)
         }
         g_array_index(c->set_owner, uint8_t, set) = 1;
         lc->set = g_ptr_array_index(c->sets, set);
+        lc->set->lc = lc;
+        if (lc->strong_dropped && !lc->allocated) {
+            fail(r, "collection %" G_GUINT64_FORMAT ": weak before "
+                 "allocation", lc->id);
+            return;
+        }
         count = rcount(r, 4, SYSMEM_MAX_BUFFERS, "collection buffers");
         if (!r->err && count && !lc->allocated) {
             fail(r, "unallocated collection with buffers");
@@ -1141,6 +1153,10 @@ static void read_collections(LoadCtx *c)
             if (r->err) {
                 break;
             }
+            if (b == UINT32_MAX && lc->strong_dropped) {
+                lc->buffer_count++;     /* gone: no strong holder left */
+                continue;
+            }
             if (b >= c->bufs->len || g_array_index(c->buf_lc, uint8_t, b) ||
                 ((SysmemBuffer *)g_ptr_array_index(c->bufs, b))->set !=
                 lc->set) {
@@ -1150,7 +1166,9 @@ static void read_collections(LoadCtx *c)
             }
             g_array_index(c->buf_lc, uint8_t, b) = 1;
             g_array_index(c->buf_refs, uint32_t, b)++;
-            g_array_index(c->buf_strong, uint32_t, b)++;
+            if (!lc->strong_dropped) {
+                g_array_index(c->buf_strong, uint32_t, b)++;
+            }
             lc->buffers[j] = g_ptr_array_index(c->bufs, b);
             lc->buffer_count++;
         }
@@ -1214,8 +1232,10 @@ static void check_all(LoadCtx *c)
                  g_array_index(c->buf_refs, uint32_t, i));
             break;
         }
+        /* A collection holds a buffer only while someone holds it strongly. */
         if (b->strong != g_array_index(c->buf_strong, uint32_t, i) ||
-            (!b->strong && b->weak_trackers->len)) {
+            (!b->strong && b->weak_trackers->len) ||
+            (!b->strong && g_array_index(c->buf_lc, uint8_t, i))) {
             fail(r, "buffer %u: bad strong reference count %u", i, b->strong);
             break;
         }

@@ -21,8 +21,8 @@ void sysmem_create_tokens_sync(SysmemCore *core, SysmemNode *parent,
             return;
         }
     }
-    if (!sysmem_node_room(parent, count)) {
-        sysmem_node_protocol_violation(core, parent, "node tree too large");
+    if (!sysmem_node_room(core, parent, count)) {
+        sysmem_reply_none(core, p);
         return;
     }
     for (i = 0; i < count; i++) {
@@ -65,8 +65,7 @@ static void duplicate(SysmemCore *core, SysmemNode *node, uint32_t mask,
 {
     uint32_t id;
 
-    if (!sysmem_node_room(node, 1)) {
-        sysmem_node_protocol_violation(core, node, "node tree too large");
+    if (!sysmem_node_room(core, node, 1)) {
         return;
     }
     id = sysmem_take_server_end(core, handles, consumed, req);
@@ -85,8 +84,7 @@ static void create_group(SysmemCore *core, SysmemNode *node, fidl_handle_t req,
 {
     uint32_t id;
 
-    if (!sysmem_node_room(node, 1)) {
-        sysmem_node_protocol_violation(core, node, "node tree too large");
+    if (!sysmem_node_room(core, node, 1)) {
         return;
     }
     id = sysmem_take_server_end(core, handles, consumed, req);

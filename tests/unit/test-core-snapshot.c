@@ -675,6 +675,63 @@ static void test_weak(void)
     twin(16 << 20, 0, scen_weak);
 }
 
+/*
+ * A collection left with only a weak node holds its buffers weakly; a
+ * buffer whose last strong handle closed has left it (a hole) across the
+ * migration, and the last strong handle still fails it afterwards.
+ */
+static void scen_weakly_held(Run *r)
+{
+    VsHost *h = r->h;
+    g_autofree SysmemConstraints *c0 = simple(0, 8192);
+    g_autofree SysmemConstraints *c3 = simple(3, 8192);
+    sysmem2_node_set_weak_ok_request_t ok = { 0 };
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t pcoll, ccoll, tracker, i;
+    VsCall *ws, *ww;
+
+    vs_send(h, child, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+    pcoll = vs_bind(h, alloc, root, false);
+    ccoll = vs_bind(h, alloc, child, false);
+    vs_set_constraints(h, pcoll, c0);
+    vs_set_constraints(h, ccoll, c3);
+    ws = vs_wait(h, pcoll, false);
+    g_assert_cmpuint(ws->nh, ==, 3);
+    rec_call(r, "strong", ws);
+    vs_release(h, pcoll, false);
+    vs_peer_close(h, pcoll);
+    point(r);
+    sysmem_core_buffer_release(vs_host_core(h), ws->handles[0].id);
+    tracker = vs_attach_lifetime(h, ccoll, 0);
+    point(r);
+    rec_state(r, "weakly held, one buffer gone");
+    vs_send(h, ccoll, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0, NULL);
+    ww = vs_wait(h, ccoll, false);
+    g_assert_cmpuint(ww->nh, ==, 4);            /* buffers 1 and 2 only */
+    rec_call(r, "weak", ww);
+    point(r);
+    sysmem_core_buffer_release(vs_host_core(h), ws->handles[1].id);
+    point(r);
+    sysmem_core_buffer_release(vs_host_core(h), ws->handles[2].id);
+    rec_closed(r, "weak collection", ccoll);
+    for (i = 0; i < ww->nh; i++) {
+        rec_closed(r, "weak handle", ww->handles[i].id);
+    }
+    rec_closed(r, "lifetime tracker", tracker);
+    point(r);
+    vs_peer_close(h, alloc);
+    vs_release_buffers(h);
+    rec_closed(r, "lifetime tracker", tracker);
+    rec_state(r, "end");
+}
+
+static void test_weakly_held(void)
+{
+    twin(16 << 20, 0, scen_weakly_held);
+}
+
 /* ------------------------------------------------------------------ */
 /* (f) bad input                                                        */
 
@@ -1024,6 +1081,7 @@ int main(int argc, char **argv)
                     test_attach);
     g_test_add_func("/core-snapshot/group", test_group);
     g_test_add_func("/core-snapshot/weak-node-ref", test_weak);
+    g_test_add_func("/core-snapshot/weakly-held", test_weakly_held);
     g_test_add_func("/core-snapshot/bad-input", test_bad_input);
     g_test_add_func("/core-snapshot/sealed-corruption",
                     test_sealed_corruption);

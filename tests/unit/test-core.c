@@ -836,40 +836,65 @@ static void test_weak(void)
     g_assert_true(vs_wait(h, tc.colls[1], false)->answered);
     test_teardown(h, &tc);
 
-    /* a child created after SetWeak is weak, and without SetWeakOk fails */
+    /*
+     * A child created after SetWeak is weak, and without SetWeakOk fails
+     * (Fuchsia: Weak_SetWeakOk_NeverSentFails; the strong child keeps the
+     * collection from failing for having only weak nodes).
+     */
     {
         uint32_t alloc = vs_connect(h, false);
         uint32_t root = vs_allocate_shared(h, alloc, false);
-        uint32_t child, coll, rcoll;
+        uint32_t strong, child, coll, rcoll, scoll;
 
+        strong = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
         vs_send(h, root, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
         child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
         rcoll = vs_bind(h, alloc, root, false);
         coll = vs_bind(h, alloc, child, false);
+        scoll = vs_bind(h, alloc, strong, false);
+        vs_set_constraints(h, rcoll, c);
         vs_set_constraints(h, coll, c);
+        g_assert_true(vs_sync(h, coll, false));
         w = vs_wait(h, coll, false);
         g_assert_false(w->answered);
         g_assert_true(vs_closed(h, rcoll, NULL));
+        g_assert_true(vs_closed(h, scoll, NULL));
     }
-    /* with SetWeakOk on the parent for its children it works */
+    /*
+     * SetWeakOk(for_child_nodes_also) covers weak children that never sent
+     * SetWeakOk (Fuchsia: SetWeakOk_ForChildNodesAlso).
+     */
     {
         uint32_t alloc = vs_connect(h, false);
         uint32_t root = vs_allocate_shared(h, alloc, false);
-        uint32_t child, coll, rcoll;
+        uint32_t child1, child2, rcoll, coll1, coll2;
+        g_autofree sysmem2_buffer_collection_info_t *info = info_new();
 
+        child1 = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+        vs_send(h, child1, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
         ok.has_for_child_nodes_also = true;
         ok.for_child_nodes_also = true;
-        vs_send(h, root, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0, NULL);
-        vs_send(h, root, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
-        child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+        vs_send(h, child1, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0,
+                NULL);
+        child2 = vs_duplicate(h, child1, FIDL_RIGHT_SAME_RIGHTS, false);
         rcoll = vs_bind(h, alloc, root, false);
-        coll = vs_bind(h, alloc, child, false);
-        vs_set_constraints(h, coll, c);
+        coll1 = vs_bind(h, alloc, child1, false);
+        coll2 = vs_bind(h, alloc, child2, false);
         vs_set_constraints(h, rcoll, c);
-        g_assert_true(vs_wait(h, coll, false)->answered);
-        /* SetWeakOk after Wait is a violation */
-        vs_send(h, coll, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0, NULL);
-        g_assert_true(vs_closed(h, coll, NULL));
+        vs_set_constraints(h, coll1, c);
+        vs_set_constraints(h, coll2, c);
+        w = vs_wait(h, rcoll, false);
+        g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+        g_assert_false(info->buffers[0].has_close_weak_asap);
+        w = vs_wait(h, coll1, false);
+        g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+        g_assert_true(info->buffers[0].has_close_weak_asap);
+        w = vs_wait(h, coll2, false);
+        g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+        g_assert_true(info->buffers[0].has_close_weak_asap);
+        /* SetWeakOk after Wait is a violation (Weak_SetWeakOk_TooLateFails) */
+        vs_send(h, coll2, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0, NULL);
+        g_assert_true(vs_closed(h, coll2, NULL));
     }
     vs_host_free(h);
 }
@@ -917,6 +942,240 @@ static void test_weak_buffers(void)
     sysmem_core_get_stats(vs_host_core(h), &st);
     g_assert_cmpuint(st.buffers, ==, 0);
     g_assert_cmpuint(st.objects, ==, 1);        /* the allocator */
+    vs_host_free(h);
+}
+
+/* The host handle id a Wait reply names with 1-based index @idx. */
+static uint32_t handle_id(VsCall *w, fidl_handle_t idx)
+{
+    g_assert_cmpuint(idx, >=, 1);
+    g_assert_cmpuint(idx, <=, w->nh);
+    return w->handles[idx - 1].id;
+}
+
+/*
+ * Fuchsia: Weak_CloseWeakAsap_Signaled.  Once the strong participant has
+ * Released and closed, only its buffer handles hold the buffers strongly:
+ * closing each fires that buffer's close_weak_asap, closing the last one
+ * fails the collection, and the memory (lifetime tracking) is freed only
+ * when the weak handles are gone too.
+ */
+static void test_weak_close_weak_asap_signaled(void)
+{
+    enum { N = 10 };
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c0 = simple(0, PAGE);
+    g_autofree SysmemConstraints *cn = simple(N, PAGE);
+    g_autofree sysmem2_buffer_collection_info_t *si = info_new();
+    g_autofree sysmem2_buffer_collection_info_t *wi = info_new();
+    SysmemCoreStats st;
+    TestCollection tc;
+    VsCall *ws, *ww;
+    uint32_t i, tracker;
+
+    test_collection(h, &tc, 2);
+    vs_set_constraints(h, tc.colls[0], c0);
+    vs_send(h, tc.colls[1], SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+    vs_set_constraints(h, tc.colls[1], cn);
+    ws = vs_wait(h, tc.colls[0], false);
+    ww = vs_wait(h, tc.colls[1], false);
+    g_assert_cmpint(vs_wait_result(ws, si), ==, 0);
+    g_assert_cmpint(vs_wait_result(ww, wi), ==, 0);
+    g_assert_cmpuint(si->buffers_count, ==, N);
+    g_assert_cmpuint(wi->buffers_count, ==, N);
+    for (i = 0; i < N; i++) {
+        g_assert_true(si->buffers[i].has_vmo);
+        g_assert_false(si->buffers[i].has_close_weak_asap);
+        g_assert_true(wi->buffers[i].has_vmo);
+        g_assert_true(wi->buffers[i].has_close_weak_asap);
+    }
+
+    /* the strong node goes; its buffer handles keep the collection */
+    vs_release(h, tc.colls[0], false);
+    vs_peer_close(h, tc.colls[0]);
+    g_assert_true(vs_sync(h, tc.colls[1], false));
+    for (i = 0; i < N; i++) {
+        g_assert_false(vs_closed(h, handle_id(ww, wi->buffers[i].close_weak_asap),
+                                 NULL));
+    }
+    tracker = vs_attach_lifetime(h, tc.colls[1], 0);
+
+    for (i = 0; i < N; i++) {
+        sysmem_core_buffer_release(vs_host_core(h),
+                                   handle_id(ws, si->buffers[i].vmo));
+        g_assert_true(vs_closed(h, handle_id(ww, wi->buffers[i].close_weak_asap),
+                                NULL));
+        if (i + 1 < N) {
+            g_assert_false(vs_closed(h, handle_id(ww,
+                                     wi->buffers[i + 1].close_weak_asap), NULL));
+            g_assert_true(vs_sync(h, tc.colls[1], false));
+        }
+    }
+    /* the last strong handle closed: the collection failed */
+    g_assert_true(vs_closed(h, tc.colls[1], NULL));
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 0);
+    g_assert_cmpuint(st.buffers, ==, N);        /* weak handles hold them */
+
+    for (i = 0; i + 1 < N; i++) {
+        sysmem_core_buffer_release(vs_host_core(h),
+                                   handle_id(ww, wi->buffers[i].vmo));
+    }
+    g_assert_false(vs_closed(h, tracker, NULL));
+    sysmem_core_buffer_release(vs_host_core(h),
+                               handle_id(ww, wi->buffers[N - 1].vmo));
+    g_assert_true(vs_closed(h, tracker, NULL));
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffers, ==, 0);
+    g_assert_cmpuint(st.region_used, ==, 0);
+    vs_host_free(h);
+}
+
+/*
+ * Fuchsia: Weak_SetWeak_SparseBufferSet.  A strong collection that Released
+ * and closed no longer holds its buffers: those it had dropped the handles
+ * of are freed (lifetime tracking sees it), and a weak participant that
+ * waits later gets neither a handle nor close_weak_asap for them.
+ */
+static void test_weak_sparse_buffer_set(void)
+{
+    enum { N = 10 };
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c0 = simple(0, PAGE);
+    g_autofree SysmemConstraints *cn = simple(N, PAGE);
+    g_autofree sysmem2_buffer_collection_info_t *pi = info_new();
+    g_autofree sysmem2_buffer_collection_info_t *ci = info_new();
+    sysmem2_node_set_weak_ok_request_t ok = { 0 };
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t pcoll, ccoll, tracker, i;
+    SysmemCoreStats st;
+    VsCall *pw, *cw;
+
+    vs_send(h, child, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+    pcoll = vs_bind(h, alloc, root, false);
+    ccoll = vs_bind(h, alloc, child, false);
+    vs_set_constraints(h, pcoll, c0);
+    vs_set_constraints(h, ccoll, cn);
+    g_assert_true(vs_sync(h, pcoll, false));
+    g_assert_true(vs_sync(h, ccoll, false));
+    pw = vs_wait(h, pcoll, false);
+    g_assert_cmpint(vs_wait_result(pw, pi), ==, 0);
+    g_assert_cmpuint(pi->buffers_count, ==, N);
+    tracker = vs_attach_lifetime(h, pcoll, N - 2);
+    sysmem_core_buffer_release(vs_host_core(h), handle_id(pw, pi->buffers[0].vmo));
+    sysmem_core_buffer_release(vs_host_core(h),
+                               handle_id(pw, pi->buffers[N - 1].vmo));
+    /* the strong node still holds every buffer */
+    g_assert_false(vs_closed(h, tracker, NULL));
+    vs_release(h, pcoll, false);
+    vs_peer_close(h, pcoll);
+    g_assert_true(vs_closed(h, tracker, NULL));
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffers, ==, N - 2);
+
+    vs_send(h, ccoll, SYSMEM_M_SYSMEM2_NODE_SET_WEAK_OK, &ok, NULL, 0, NULL);
+    cw = vs_wait(h, ccoll, false);
+    g_assert_cmpint(vs_wait_result(cw, ci), ==, 0);
+    g_assert_cmpuint(ci->buffers_count, ==, N);
+    g_assert_false(ci->buffers[0].has_vmo);
+    g_assert_false(ci->buffers[0].has_close_weak_asap);
+    g_assert_false(ci->buffers[N - 1].has_vmo);
+    g_assert_false(ci->buffers[N - 1].has_close_weak_asap);
+    for (i = 1; i + 1 < N; i++) {
+        g_assert_true(ci->buffers[i].has_vmo);
+        g_assert_true(ci->buffers[i].has_close_weak_asap);
+        g_assert_cmpuint(cw->handles[ci->buffers[i].vmo - 1].kind, ==,
+                         SYSMEM_HANDLE_BUFFER);
+        g_assert_cmpuint(cw->handles[ci->buffers[i].close_weak_asap - 1].kind,
+                         ==, SYSMEM_HANDLE_EVENTPAIR);
+    }
+    g_assert_cmpuint(cw->nh, ==, 2 * (N - 2));
+    vs_peer_close(h, ccoll);
+    vs_peer_close(h, alloc);
+    vs_release_buffers(h);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.buffers, ==, 0);
+    g_assert_cmpuint(st.collections, ==, 0);
+    vs_host_free(h);
+}
+
+/* Fuchsia: SetWeak_NoUsage_HasCloseWeakAsap */
+static void test_set_weak_no_usage_has_close_weak_asap(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c1 = simple(1, PAGE);
+    g_autofree SysmemConstraints *empty = c_new();
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
+    TestCollection tc;
+    VsCall *w;
+
+    test_collection(h, &tc, 2);
+    vs_send(h, tc.colls[1], SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+    vs_set_constraints(h, tc.colls[0], c1);
+    vs_set_constraints(h, tc.colls[1], empty);
+    g_assert_true(vs_wait(h, tc.colls[0], false)->answered);
+    w = vs_wait(h, tc.colls[1], false);
+    g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+    g_assert_cmpuint(info->buffers_count, ==, 1);
+    g_assert_false(info->buffers[0].has_vmo);          /* no usage: no vmo */
+    g_assert_true(info->buffers[0].has_close_weak_asap);    /* but weak */
+    g_assert_cmpuint(w->nh, ==, 1);
+    g_assert_cmpuint(w->handles[0].kind, ==, SYSMEM_HANDLE_EVENTPAIR);
+    test_teardown(h, &tc);
+    vs_host_free(h);
+}
+
+/* Fuchsia: Weak_ZeroStrongNodesBeforeReadyForAllocation_Fails */
+static void test_weak_zero_strong_nodes_before_allocation_fails(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t child = vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+    uint32_t coll;
+    SysmemCoreStats st;
+
+    vs_send(h, child, SYSMEM_M_SYSMEM2_NODE_SET_WEAK, NULL, NULL, 0, NULL);
+    coll = vs_bind(h, alloc, child, false);
+    g_assert_true(vs_sync(h, coll, false));
+    vs_release(h, root, false);
+    g_assert_true(vs_sync(h, coll, false));     /* root still connected */
+    vs_peer_close(h, root);
+    g_assert_true(vs_closed(h, coll, NULL));
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 0);
+    vs_host_free(h);
+}
+
+/* Fuchsia: AttachNodeTrackingCountLimit -- 256 per node, the 257th fails it */
+static void test_attach_node_tracking_count_limit(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t root = vs_allocate_shared(h, alloc, false);
+    uint32_t t[257], i;
+
+    for (i = 0; i < 257; i++) {
+        SysmemHandle hd = { .kind = SYSMEM_HANDLE_EVENTPAIR,
+                            .id = t[i] = vs_new_id(h) };
+        sysmem2_node_attach_node_tracking_request_t r = {
+            .has_server_end = true, .server_end = 1 };
+
+        if (i == 256) {
+            g_assert_true(vs_sync(h, root, false));
+            for (uint32_t j = 0; j < 256; j++) {
+                g_assert_false(vs_closed(h, t[j], NULL));
+            }
+        }
+        vs_send(h, root, SYSMEM_M_SYSMEM2_NODE_ATTACH_NODE_TRACKING, &r, &hd,
+                1, NULL);
+    }
+    g_assert_true(vs_closed(h, root, NULL));
+    for (i = 0; i < 257; i++) {
+        g_assert_true(vs_closed(h, t[i], NULL));
+    }
     vs_host_free(h);
 }
 
@@ -1338,32 +1597,143 @@ static void test_all_released(void)
     vs_host_free(h);
 }
 
-/* The node tree is bounded in depth and size. */
-static void test_tree_limits(void)
+/*
+ * Fuchsia: SkipUnreachableChildSelectionsV2.  63 nested groups (depth 126),
+ * each preferring its deeper, incompatible child: the odometer skips the
+ * selections hidden by an ancestor's choice, so the one working selection
+ * is found within the combination cap.
+ */
+static void test_skip_unreachable_child_selections(void)
 {
+    enum { GROUPS = 63 };
     VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *good = exact_pages(1);
+    g_autofree SysmemConstraints *bad = exact_pages(2);
+    g_autofree sysmem2_buffer_collection_info_t *info = info_new();
     uint32_t alloc = vs_connect(h, false);
     uint32_t root = vs_allocate_shared(h, alloc, false);
-    uint32_t t = root, i, last = 0;
+    uint32_t good_tok[GROUPS + 1], bad_tok[GROUPS], groups[GROUPS];
+    uint32_t good_coll[GROUPS + 1], bad_coll[GROUPS], cur = root, i;
+    SysmemCoreStats st;
 
-    for (i = 1; i < 64; i++) {
-        last = t;
-        t = vs_duplicate(h, t, FIDL_RIGHT_SAME_RIGHTS, false);
+    good_tok[0] = root;
+    for (i = 0; i < GROUPS; i++) {
+        groups[i] = vs_create_group(h, cur);
+        /* created first, so preferred: the deeper subtree */
+        bad_tok[i] = vs_group_create_child(h, groups[i], FIDL_RIGHT_SAME_RIGHTS);
+        good_tok[i + 1] = vs_group_create_child(h, groups[i],
+                                                FIDL_RIGHT_SAME_RIGHTS);
+        cur = bad_tok[i];
     }
-    /* depth 63 reached: one more level is refused and fails the tree */
-    g_assert_false(vs_closed(h, t, NULL));
-    vs_duplicate(h, t, FIDL_RIGHT_SAME_RIGHTS, false);
-    g_assert_true(vs_closed(h, t, NULL));
-    g_assert_true(vs_closed(h, root, NULL));
-    g_assert_true(vs_closed(h, last, NULL));
+    g_assert_true(vs_sync(h, cur, false));
+    for (i = 0; i <= GROUPS; i++) {
+        good_coll[i] = vs_bind(h, alloc, good_tok[i], false);
+        vs_set_constraints(h, good_coll[i], good);
+    }
+    for (i = 0; i < GROUPS; i++) {
+        bad_coll[i] = vs_bind(h, alloc, bad_tok[i], false);
+        vs_set_constraints(h, bad_coll[i], bad);
+    }
+    for (i = 0; i < GROUPS; i++) {
+        vs_all_children_present(h, groups[i]);
+    }
+    /* the root and the second child of the top group win */
+    for (i = 0; i < 2; i++) {
+        VsCall *w = vs_wait(h, good_coll[i], false);
 
-    root = vs_allocate_shared(h, alloc, false);
-    for (i = 1; i < 1024; i++) {
-        vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
+        g_assert_cmpint(vs_wait_result(w, info), ==, 0);
+        g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==, PAGE);
     }
-    g_assert_false(vs_closed(h, root, NULL));
-    vs_duplicate(h, root, FIDL_RIGHT_SAME_RIGHTS, false);
-    g_assert_true(vs_closed(h, root, NULL));
+    for (i = 2; i <= GROUPS; i++) {
+        VsCall *w = vs_wait(h, good_coll[i], false);
+
+        g_assert_true(!w->answered || vs_wait_result(w, NULL) != 0);
+    }
+    for (i = 0; i < GROUPS; i++) {
+        VsCall *w = vs_wait(h, bad_coll[i], false);
+
+        g_assert_true(!w->answered || vs_wait_result(w, NULL) != 0);
+    }
+    vs_release(h, good_coll[0], false);
+    vs_peer_close(h, good_coll[0]);
+    vs_release(h, good_coll[1], false);
+    vs_peer_close(h, good_coll[1]);
+    for (i = 0; i < GROUPS; i++) {
+        vs_release(h, groups[i], false);
+        vs_peer_close(h, groups[i]);
+    }
+    vs_release_buffers(h);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 0);
+    g_assert_cmpuint(st.buffers, ==, 0);
+    vs_host_free(h);
+}
+
+/*
+ * The node tree is bounded (depth 256, 1024 nodes per collection, far
+ * beyond what Fuchsia's tests build); a request that would exceed a bound
+ * fails alone and the tree works on.  The deepest tree allowed allocates
+ * (the -san build of this test checks the recursive walks at that depth).
+ */
+static void test_tree_limits(void)
+{
+    enum { DEPTH = 256, NODES = 1024 };
+    VsHost *h = test_host(1 << 20, 0);
+    g_autofree SysmemConstraints *c1 = simple(1, PAGE);
+    g_autofree SysmemConstraints *c0 = simple(0, PAGE);
+    g_autofree uint32_t *tok = g_new0(uint32_t, DEPTH);
+    g_autofree uint32_t *coll = g_new0(uint32_t, DEPTH);
+    uint32_t alloc = vs_connect(h, false);
+    uint32_t mask = FIDL_RIGHT_SAME_RIGHTS, out[1], x, i;
+    SysmemCoreStats st;
+    VsCall *w;
+
+    /* a chain of Duplicates down to the deepest level, depth 255 */
+    tok[0] = vs_allocate_shared(h, alloc, false);
+    for (i = 1; i < DEPTH; i++) {
+        tok[i] = vs_duplicate(h, tok[i - 1], FIDL_RIGHT_SAME_RIGHTS, false);
+    }
+    g_assert_true(vs_sync(h, tok[DEPTH - 1], false));
+    /* one level more: only that request fails */
+    x = vs_duplicate(h, tok[DEPTH - 1], FIDL_RIGHT_SAME_RIGHTS, false);
+    g_assert_true(vs_closed(h, x, NULL));
+    g_assert_cmpint(vs_duplicate_sync(h, tok[DEPTH - 1], &mask, 1, out), ==, -1);
+    x = vs_create_group(h, tok[DEPTH - 1]);
+    g_assert_true(vs_closed(h, x, NULL));
+    g_assert_true(vs_sync(h, tok[DEPTH - 1], false));
+    g_assert_false(vs_closed(h, tok[0], NULL));
+    /* and the deepest tree allocates and tears down */
+    for (i = 0; i < DEPTH; i++) {
+        coll[i] = vs_bind(h, alloc, tok[i], false);
+        vs_set_constraints(h, coll[i], i ? c0 : c1);
+    }
+    w = vs_wait(h, coll[DEPTH - 1], false);
+    g_assert_cmpint(vs_wait_result(w, NULL), ==, 0);
+    g_assert_true(vs_wait(h, coll[0], false)->answered);
+    x = vs_attach_token(h, coll[DEPTH - 1], FIDL_RIGHT_SAME_RIGHTS);
+    g_assert_true(vs_closed(h, x, NULL));
+    g_assert_true(vs_sync(h, coll[DEPTH - 1], false));
+    vs_peer_close(h, coll[0]);      /* without Release: fails everything */
+    for (i = 0; i < DEPTH; i++) {
+        g_assert_true(vs_closed(h, coll[i], NULL));
+    }
+    vs_release_buffers(h);
+    sysmem_core_get_stats(vs_host_core(h), &st);
+    g_assert_cmpuint(st.collections, ==, 0);
+    g_assert_cmpuint(st.buffers, ==, 0);
+
+    /* 1024 nodes: the next Duplicate, DuplicateSync or group fails alone */
+    tok[0] = vs_allocate_shared(h, alloc, false);
+    for (i = 1; i < NODES; i++) {
+        vs_duplicate(h, tok[0], FIDL_RIGHT_SAME_RIGHTS, false);
+    }
+    x = vs_duplicate(h, tok[0], FIDL_RIGHT_SAME_RIGHTS, false);
+    g_assert_true(vs_closed(h, x, NULL));
+    g_assert_cmpint(vs_duplicate_sync(h, tok[0], &mask, 1, out), ==, -1);
+    x = vs_create_group(h, tok[0]);
+    g_assert_true(vs_closed(h, x, NULL));
+    g_assert_true(vs_sync(h, tok[0], false));
+    g_assert_false(vs_closed(h, tok[0], NULL));
     vs_host_free(h);
 }
 
@@ -1400,6 +1770,16 @@ int main(int argc, char **argv)
                     test_mask_zero_and_group_misuse);
     g_test_add_func("/core/weak", test_weak);
     g_test_add_func("/core/weak-buffers", test_weak_buffers);
+    g_test_add_func("/core/Weak_CloseWeakAsap_Signaled",
+                    test_weak_close_weak_asap_signaled);
+    g_test_add_func("/core/Weak_SetWeak_SparseBufferSet",
+                    test_weak_sparse_buffer_set);
+    g_test_add_func("/core/SetWeak_NoUsage_HasCloseWeakAsap",
+                    test_set_weak_no_usage_has_close_weak_asap);
+    g_test_add_func("/core/Weak_ZeroStrongNodesBeforeReadyForAllocation_Fails",
+                    test_weak_zero_strong_nodes_before_allocation_fails);
+    g_test_add_func("/core/AttachNodeTrackingCountLimit",
+                    test_attach_node_tracking_count_limit);
     g_test_add_func("/core/validate-token", test_validate_token);
     g_test_add_func("/core/malformed-message", test_malformed_message);
     g_test_add_func("/core/unknown-method", test_unknown_method);
@@ -1417,6 +1797,8 @@ int main(int argc, char **argv)
     g_test_add_func("/core/out-of-order-replies", test_out_of_order_replies);
     g_test_add_func("/core/reset", test_reset);
     g_test_add_func("/core/all-released", test_all_released);
+    g_test_add_func("/core/SkipUnreachableChildSelectionsV2",
+                    test_skip_unreachable_child_selections);
     g_test_add_func("/core/tree-limits", test_tree_limits);
     return g_test_run();
 }
