@@ -157,32 +157,47 @@ static void test_vector_pixel_format_and_modifier_multiple_in_vector(void)
 }
 
 /*
- * Project's own: when AFBC is all the participants share, the buffers are
- * laid out as AFBC -- 16x16 blocks of 4-byte pixels plus 16-byte block
- * headers padded to 1 KiB (4 KiB with a tiled header), and with TE a
- * transaction elimination buffer after the image.
+ * Project's own: each layout sizes the buffers as Fuchsia's image-format
+ * library does.  AFBC: 16x16 (or 32x8) blocks of 4-byte pixels plus
+ * 16-byte block headers padded to 1 KiB (4 KiB and a 128x128 / 256x64
+ * alignment with a tiled header), TE variants a transaction elimination
+ * buffer after the image; ARM_LINEAR_TE is linear plus that buffer;
+ * Goldfish-optimal is sized as linear but reports no width-derived
+ * min_bytes_per_row.
  */
-static void test_afbc_layout(void)
+static void test_layouts(void)
 {
     static const struct {
         images2_pixel_format_t fmt;
+        images2_color_space_t cs;
         uint64_t mod;
+        uint32_t w, h;
         uint64_t size;
         uint32_t min_bytes_per_row;
     } cases[] = {
         /* 300x200: 19x13 blocks of 1 KiB, headers 3952 -> 4096 */
-        { IMAGES2_PIXEL_FORMAT_B8G8R8A8, IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16,
+        { IMAGES2_PIXEL_FORMAT_B8G8R8A8, IMAGES2_COLOR_SPACE_SRGB,
+          IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16, 300, 200,
           19 * 13 * 1024 + 4096, 19 * 16 * 4 },
         /* 32x8 blocks: 10x25 blocks, headers 4000 -> 4096 */
-        { IMAGES2_PIXEL_FORMAT_R8G8B8X8, IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8,
+        { IMAGES2_PIXEL_FORMAT_R8G8B8X8, IMAGES2_COLOR_SPACE_SRGB,
+          IMAGES2_FORMAT_MODIFIER_ARM_AFBC_32X8, 300, 200,
           10 * 25 * 1024 + 4096, 10 * 32 * 4 },
         /* tiled header: 384x256 px = 24x16 blocks, headers 6144 -> 8192 */
-        { IMAGES2_PIXEL_FORMAT_R8G8B8A8,
-          IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_YUV_TILED_HEADER,
+        { IMAGES2_PIXEL_FORMAT_R8G8B8A8, IMAGES2_COLOR_SPACE_SRGB,
+          IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_YUV_TILED_HEADER, 300, 200,
           24 * 16 * 1024 + 8192, 3 * 16 * 4 },
         /* TE: 64 header + 2 rows of 10 tiles (192 B aligned) x 7 */
-        { IMAGES2_PIXEL_FORMAT_B8G8R8X8, IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_TE,
+        { IMAGES2_PIXEL_FORMAT_B8G8R8X8, IMAGES2_COLOR_SPACE_SRGB,
+          IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_TE, 300, 200,
           19 * 13 * 1024 + 4096 + 64 + 192 * 2 * 7, 19 * 16 * 4 },
+        /* 100 rows of 100 B, 64 B header, 2 x 64 B per 32 rows (4) */
+        { IMAGES2_PIXEL_FORMAT_L8, IMAGES2_COLOR_SPACE_SRGB,
+          IMAGES2_FORMAT_MODIFIER_ARM_LINEAR_TE, 100, 100,
+          10048 + 64 + 64 * 2 * 4, 100 },
+        /* NV12 100x100: 15000 B; min_bytes_per_row is just the divisor */
+        { IMAGES2_PIXEL_FORMAT_NV12, IMAGES2_COLOR_SPACE_REC709,
+          IMAGES2_FORMAT_MODIFIER_GOOGLE_GOLDFISH_OPTIMAL, 100, 100, 15000, 2 },
     };
     unsigned i;
 
@@ -194,12 +209,11 @@ static void test_afbc_layout(void)
         const sysmem2_image_format_constraints_t *r;
         TestCollection tc;
 
-        ifc_min_size(&c->image_format_constraints[0], 300, 200);
-        test_collection(h, &tc, 2);
+        c->image_format_constraints[0].color_spaces[0] = cases[i].cs;
+        ifc_min_size(&c->image_format_constraints[0], cases[i].w, cases[i].h);
+        test_collection(h, &tc, 1);
         vs_set_constraints(h, tc.colls[0], c);
-        vs_set_constraints(h, tc.colls[1], c);
-        g_assert_cmpint(vs_wait_result(vs_wait(h, tc.colls[0], false), info),
-                        ==, 0);
+        g_assert_cmpint(wait_for(h, tc.colls[0], info), ==, 0);
         r = &info->settings.image_format_constraints;
         g_assert_cmpuint(r->pixel_format_modifier, ==, cases[i].mod);
         g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==,
@@ -477,7 +491,7 @@ int main(int argc, char **argv)
                     test_complicated_format_modifiers_v2);
     g_test_add_func("/core/fuchsia/VectorPixelFormatAndModifier_MultipleInVector",
                     test_vector_pixel_format_and_modifier_multiple_in_vector);
-    g_test_add_func("/core/format/afbc-layout", test_afbc_layout);
+    g_test_add_func("/core/format/layouts", test_layouts);
     g_test_add_func("/core/format/afbc-rejections", test_afbc_rejections);
     g_test_add_func("/core/fuchsia/SizeAlignmentFlowsToMinSizeAndMinBytesPerRow",
                     test_size_alignment_flows_to_min_size_and_min_bytes_per_row);
