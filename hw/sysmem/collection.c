@@ -18,7 +18,7 @@ static void set_constraints(SysmemCore *core, SysmemNode *node,
                             const sysmem1_buffer_collection_constraints_t *v1in)
 {
     g_autoptr(GString) why = g_string_new(NULL);
-    g_autofree SysmemConstraints *tmp = NULL;
+    g_autoptr(SysmemConstraints) tmp = NULL;
     sysmem2_error_t err;
 
     if (node->constraints_set) {
@@ -26,9 +26,9 @@ static void set_constraints(SysmemCore *core, SysmemNode *node,
         return;
     }
     node->constraints_set = true;
-    node->constraints = g_new0(SysmemConstraints, 1);
+    node->constraints = sysmem_constraints_new0();
     if (v1in) {
-        tmp = g_new0(SysmemConstraints, 1);
+        tmp = sysmem_constraints_new0();
         err = sysmem_v1_constraints_to_v2(v1in, v1_has, tmp, why);
         in = tmp;
     } else {
@@ -38,7 +38,7 @@ static void set_constraints(SysmemCore *core, SysmemNode *node,
         err = sysmem_constraints_sanitize(in, node->constraints, why);
     }
     if (err) {
-        g_free(node->constraints);
+        sysmem_constraints_free(node->constraints);
         node->constraints = NULL;
         node->constraints_error = err;
         node->constraints_why = g_strdup(why->str);

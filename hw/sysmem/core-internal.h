@@ -235,6 +235,19 @@ void sysmem_tracker_fire(SysmemCore *core, SysmemObject *t);
 /* Forget a tracker the host never saw (no close callback). */
 void sysmem_tracker_drop(SysmemCore *core, SysmemObject *t);
 /* buffers */
+/*
+ * The ~129 KiB constraint tables a negotiation needs (one per participant,
+ * plus aggregation scratch).  Freed ones are kept in a small cache: with
+ * plain malloc each collection's tables land on top of the heap, glibc
+ * trims them back to the kernel when they are freed, and the next
+ * collection page-faults all of them in again (docs/benchmarks.md).  Any
+ * g_malloc'ed SysmemConstraints may be passed to sysmem_constraints_free.
+ */
+SysmemConstraints *sysmem_constraints_new(void);     /* uninitialized */
+SysmemConstraints *sysmem_constraints_new0(void);
+void sysmem_constraints_free(SysmemConstraints *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SysmemConstraints, sysmem_constraints_free)
+
 SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
                                   const sysmem2_buffer_memory_settings_t *bs,
                                   uint64_t collection_id, uint32_t index);

@@ -247,6 +247,47 @@ static SysmemHeap *heap_for(SysmemCore *core, const sysmem2_heap_t *h)
     return NULL;
 }
 
+/* At most this many free tables are kept (1 MiB). */
+#define CONSTRAINTS_CACHE 8
+
+G_LOCK_DEFINE_STATIC(constraints_cache);
+static SysmemConstraints *constraints_cache[CONSTRAINTS_CACHE];
+static unsigned constraints_cached;
+
+SysmemConstraints *sysmem_constraints_new(void)
+{
+    SysmemConstraints *c = NULL;
+
+    G_LOCK(constraints_cache);
+    if (constraints_cached) {
+        c = constraints_cache[--constraints_cached];
+    }
+    G_UNLOCK(constraints_cache);
+    return c ? c : g_new(SysmemConstraints, 1);
+}
+
+SysmemConstraints *sysmem_constraints_new0(void)
+{
+    SysmemConstraints *c = sysmem_constraints_new();
+
+    memset(c, 0, sizeof(*c));
+    return c;
+}
+
+void sysmem_constraints_free(SysmemConstraints *c)
+{
+    if (!c) {
+        return;
+    }
+    G_LOCK(constraints_cache);
+    if (constraints_cached < CONSTRAINTS_CACHE) {
+        constraints_cache[constraints_cached++] = c;
+        c = NULL;
+    }
+    G_UNLOCK(constraints_cache);
+    g_free(c);
+}
+
 SysmemBuffer *sysmem_buffer_alloc(SysmemCore *core, SysmemBufferSet *set,
                                   const sysmem2_buffer_memory_settings_t *bs,
                                   uint64_t collection_id, uint32_t index)

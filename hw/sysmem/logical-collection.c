@@ -193,7 +193,7 @@ static void node_free(SysmemCore *core, SysmemNode *n)
     g_hash_table_remove(core->nodes_by_koid, &n->koid);
     n->lc->node_count--;
     g_ptr_array_free(n->children, true);
-    g_free(n->constraints);
+    sysmem_constraints_free(n->constraints);
     g_free(n->constraints_why);
     g_free(n->debug_name);
     g_free(n);
@@ -473,7 +473,7 @@ static sysmem2_error_t aggregate(SysmemCore *core, SysmemLogicalCollection *lc,
                                  sysmem2_single_buffer_settings_t *settings,
                                  uint32_t *count)
 {
-    g_autofree SysmemConstraints *acc = g_new(SysmemConstraints, 1);
+    g_autoptr(SysmemConstraints) acc = sysmem_constraints_new();
     g_autoptr(GString) why = g_string_new(NULL);
     SysmemAllocEnv env = {
         .heaps = core->heap_descs, .nheaps = core->nheaps,
@@ -603,7 +603,7 @@ static bool try_subtree(SysmemCore *core, SysmemLogicalCollection *lc,
     bool initial = top == lc->root;
     g_autofree sysmem2_single_buffer_settings_t *settings =
         g_new0(sysmem2_single_buffer_settings_t, 1);
-    g_autofree SysmemConstraints *pin = NULL;
+    g_autoptr(SysmemConstraints) pin = NULL;
     g_autoptr(GPtrArray) nodes = NULL;
     g_autoptr(GPtrArray) groups = NULL;
     sysmem2_error_t err = 0;
@@ -611,7 +611,7 @@ static bool try_subtree(SysmemCore *core, SysmemLogicalCollection *lc,
     guint i;
 
     if (!initial) {
-        pin = g_new(SysmemConstraints, 1);
+        pin = sysmem_constraints_new();
         sysmem_constraints_pin(lc->settings, lc->buffer_count, pin);
     }
     reset_selection(top);
