@@ -19,9 +19,8 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <linux/virtio_sysmem.h>
 #include <linux/vsysmem.h>
-
-#include "standard-headers/linux/virtio_sysmem.h"
 
 /* Event buffers the driver keeps posted on the event queue. */
 #define VSYSMEM_EVENT_BUFS	16

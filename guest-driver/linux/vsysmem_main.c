@@ -259,8 +259,8 @@ int vsysmem_send_close(struct vsysmem_device *sdev, u32 id)
 	if (!req)
 		return -ENOMEM;
 	hdr = req->out;
-	hdr->op = VIRTIO_SYSMEM_OP_CLOSE;
-	hdr->object_id = id;
+	hdr->op = cpu_to_le32(VIRTIO_SYSMEM_OP_CLOSE);
+	hdr->object_id = cpu_to_le32(id);
 	req->fire_and_forget = true;
 	/*
 	 * A CLOSE is how sysmem learns a participant left: never drop it,
@@ -287,16 +287,18 @@ static void vsysmem_async_reply(struct vsysmem_req *req)
 	struct vsysmem_device *sdev = req->sdev;
 	struct virtio_sysmem_resp_hdr *resp = req->resp;
 	struct vsysmem_rxmsg *msg = NULL;
+	s32 status;
 
 	if (!req->err && req->used_len >= sizeof(*resp)) {
-		if (resp->status == VIRTIO_SYSMEM_S_OK)
+		status = le32_to_cpu(resp->status);
+		if (status == VIRTIO_SYSMEM_S_OK)
 			msg = vsysmem_rxmsg_from_wire(sdev, resp + 1,
 						      req->used_len - sizeof(*resp),
-						      resp->num_bytes,
-						      resp->num_handles);
+						      le32_to_cpu(resp->num_bytes),
+						      le32_to_cpu(resp->num_handles));
 		else
 			dev_dbg(&sdev->vdev->dev, "call on %#x failed: %d\n",
-				req->reply_chan->id, resp->status);
+				req->reply_chan->id, status);
 	}
 	if (msg)
 		vsysmem_channel_queue(req->reply_chan, msg);
@@ -328,10 +330,11 @@ static void vsysmem_req_done(struct vsysmem_req *req)
 		return;
 	}
 	if (!req->err && req->used_len >= sizeof(*resp) &&
-	    resp->status == VIRTIO_SYSMEM_S_OK)
+	    (s32)le32_to_cpu(resp->status) == VIRTIO_SYSMEM_S_OK)
 		vsysmem_discard_wire_handles(sdev, resp + 1,
 					     req->used_len - sizeof(*resp),
-					     resp->num_bytes, resp->num_handles);
+					     le32_to_cpu(resp->num_bytes),
+					     le32_to_cpu(resp->num_handles));
 	vsysmem_req_free(req);
 }
 
@@ -384,7 +387,7 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 {
 	struct vsysmem_object *obj;
 	struct vsysmem_rxmsg *msg;
-	u32 num_bytes, num_handles;
+	u32 type, num_bytes, num_handles;
 
 	atomic64_inc(&sdev->num_events);
 	if (len < sizeof(*ev)) {
@@ -392,11 +395,12 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 				     len);
 		return;
 	}
-	num_bytes = ev->num_bytes;
-	num_handles = ev->num_handles;
-	obj = vsysmem_object_lookup(sdev, ev->object_id);
+	type = le32_to_cpu(ev->type);
+	num_bytes = le32_to_cpu(ev->num_bytes);
+	num_handles = le32_to_cpu(ev->num_handles);
+	obj = vsysmem_object_lookup(sdev, le32_to_cpu(ev->object_id));
 
-	switch (ev->type) {
+	switch (type) {
 	case VIRTIO_SYSMEM_EVENT_MESSAGE:
 		if (!obj || obj->type != VSYSMEM_HANDLE_CHANNEL) {
 			vsysmem_discard_wire_handles(sdev, ev + 1,
@@ -421,11 +425,11 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 			if (msg)
 				vsysmem_channel_queue(obj, msg);
 		}
-		vsysmem_peer_closed(obj, ev->status);
+		vsysmem_peer_closed(obj, le32_to_cpu(ev->status));
 		break;
 	default:
 		dev_warn_ratelimited(&sdev->vdev->dev, "unknown event %u\n",
-				     ev->type);
+				     type);
 		break;
 	}
 	if (obj)

@@ -301,29 +301,30 @@ void vsysmem_discard_wire_handles(struct vsysmem_device *sdev,
 		return;
 	wh = data + num_bytes;
 	for (i = 0; i < num_handles; i++)
-		if (wh[i].id != VIRTIO_SYSMEM_ID_INVALID)
-			vsysmem_send_close(sdev, wh[i].id);
+		if (le32_to_cpu(wh[i].id) != VIRTIO_SYSMEM_ID_INVALID)
+			vsysmem_send_close(sdev, le32_to_cpu(wh[i].id));
 }
 
 static struct vsysmem_object *
 vsysmem_object_from_wire(struct vsysmem_device *sdev,
 			 const struct virtio_sysmem_handle *wh)
 {
+	u32 id = le32_to_cpu(wh->id), wire_type = le32_to_cpu(wh->type);
+	u64 offset = le64_to_cpu(wh->offset), size = le64_to_cpu(wh->size);
 	struct vsysmem_object *obj;
 	u32 type;
 
-	switch (wh->type) {
+	switch (wire_type) {
 	case VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT:
 		type = VSYSMEM_HANDLE_CHANNEL;
 		break;
 	case VIRTIO_SYSMEM_HANDLE_BUFFER:
 		type = VSYSMEM_HANDLE_BUFFER;
-		if (!wh->size || !PAGE_ALIGNED(wh->offset) ||
-		    wh->offset >= sdev->shm_len ||
-		    wh->size > sdev->shm_len - wh->offset) {
+		if (!size || !PAGE_ALIGNED(offset) || offset >= sdev->shm_len ||
+		    size > sdev->shm_len - offset) {
 			dev_warn_ratelimited(&sdev->vdev->dev,
 					     "buffer %#x at %#llx+%#llx outside the region\n",
-					     wh->id, wh->offset, wh->size);
+					     id, offset, size);
 			return ERR_PTR(-EPROTO);
 		}
 		break;
@@ -333,26 +334,26 @@ vsysmem_object_from_wire(struct vsysmem_device *sdev,
 	default:
 		/* Server ends are served by the device, never by the guest. */
 		dev_warn_ratelimited(&sdev->vdev->dev,
-				     "unexpected handle type %u\n", wh->type);
+				     "unexpected handle type %u\n", wire_type);
 		return ERR_PTR(-EPROTO);
 	}
-	if (wh->id == VIRTIO_SYSMEM_ID_INVALID)
+	if (id == VIRTIO_SYSMEM_ID_INVALID)
 		return ERR_PTR(-EPROTO);
 
 	obj = vsysmem_object_new(sdev, type);
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
-	obj->rights = wh->rights;
+	obj->rights = le32_to_cpu(wh->rights);
 	obj->bound = true;
 	if (type == VSYSMEM_HANDLE_BUFFER) {
-		obj->id = wh->id;
-		obj->offset = wh->offset;
-		obj->size = wh->size;
-		obj->buf_flags = wh->flags;
-	} else if (vsysmem_object_register(obj, wh->id)) {
+		obj->id = id;
+		obj->offset = offset;
+		obj->size = size;
+		obj->buf_flags = le32_to_cpu(wh->flags);
+	} else if (vsysmem_object_register(obj, id)) {
 		/* Already known: the device broke the id rules. */
 		dev_warn_ratelimited(&sdev->vdev->dev, "duplicate id %#x\n",
-				     wh->id);
+				     id);
 		atomic_dec(vsysmem_counter(sdev, type));
 		vsysmem_object_put(obj);
 		return ERR_PTR(-EPROTO);
@@ -399,8 +400,10 @@ struct vsysmem_rxmsg *vsysmem_rxmsg_from_wire(struct vsysmem_device *sdev,
 			u32 j;
 
 			for (j = i; j < num_handles; j++)
-				if (wh[j].id != VIRTIO_SYSMEM_ID_INVALID)
-					vsysmem_send_close(sdev, wh[j].id);
+				if (le32_to_cpu(wh[j].id) !=
+				    VIRTIO_SYSMEM_ID_INVALID)
+					vsysmem_send_close(sdev,
+							   le32_to_cpu(wh[j].id));
 			msg->num_handles = i;
 			vsysmem_rxmsg_free(msg);
 			return NULL;
@@ -486,9 +489,9 @@ int vsysmem_object_connect(struct vsysmem_device *sdev, u32 protocol,
 		goto err_close;
 	}
 	hdr = req->out;
-	hdr->op = VIRTIO_SYSMEM_OP_CONNECT;
-	hdr->object_id = chan->id;
-	hdr->arg = protocol;
+	hdr->op = cpu_to_le32(VIRTIO_SYSMEM_OP_CONNECT);
+	hdr->object_id = cpu_to_le32(chan->id);
+	hdr->arg = cpu_to_le32(protocol);
 	err = vsysmem_req_submit(req);
 	if (err) {
 		vsysmem_req_free(req);
@@ -501,7 +504,7 @@ int vsysmem_object_connect(struct vsysmem_device *sdev, u32 protocol,
 	if (!err && req->used_len < sizeof(*req->resp))
 		err = -EPROTO;
 	if (!err)
-		err = vsysmem_status_to_errno(req->resp->status);
+		err = vsysmem_status_to_errno(le32_to_cpu(req->resp->status));
 	vsysmem_req_free(req);
 	if (err)
 		goto err_close;
@@ -535,16 +538,18 @@ static void vsysmem_move_handles(struct vsysmem_device *sdev,
 	for (i = 0; i < num_handles; i++) {
 		struct vsysmem_object *obj = handles[i];
 		struct vsysmem_object *kept = NULL;
+		u32 type;
 
-		memset(&wh[i], 0, sizeof(wh[i]));
-		wh[i].id = obj->id;
-		wh[i].rights = obj->rights;
 		if (obj->type == VSYSMEM_HANDLE_EVENTPAIR)
-			wh[i].type = VIRTIO_SYSMEM_HANDLE_EVENTPAIR;
+			type = VIRTIO_SYSMEM_HANDLE_EVENTPAIR;
 		else if (obj->remote)
-			wh[i].type = VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER;
+			type = VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER;
 		else
-			wh[i].type = VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT;
+			type = VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT;
+		memset(&wh[i], 0, sizeof(wh[i]));
+		wh[i].type = cpu_to_le32(type);
+		wh[i].id = cpu_to_le32(obj->id);
+		wh[i].rights = cpu_to_le32(obj->rights);
 
 		spin_lock(&sdev->pair_lock);
 		if (obj->remote) {
@@ -581,13 +586,16 @@ static void vsysmem_unsent_handles(struct vsysmem_device *sdev,
 				   const struct virtio_sysmem_handle *wh,
 				   u32 num_handles)
 {
-	u32 i;
+	u32 i, type, id;
 
-	for (i = 0; i < num_handles; i++)
-		if (wh[i].type == VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT ||
-		    (wh[i].type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR &&
-		     (wh[i].id & VIRTIO_SYSMEM_ID_DEVICE_BIT)))
-			vsysmem_send_close(sdev, wh[i].id);
+	for (i = 0; i < num_handles; i++) {
+		type = le32_to_cpu(wh[i].type);
+		id = le32_to_cpu(wh[i].id);
+		if (type == VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT ||
+		    (type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR &&
+		     (id & VIRTIO_SYSMEM_ID_DEVICE_BIT)))
+			vsysmem_send_close(sdev, id);
+	}
 }
 
 /**
@@ -613,7 +621,8 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 	struct virtio_sysmem_resp_hdr *resp;
 	struct virtio_sysmem_req_hdr *hdr;
 	u32 orphans[VIRTIO_SYSMEM_MAX_MSG_HANDLES];
-	u32 num_orphans = 0, txid, reply_room = 0, i;
+	u32 num_orphans = 0, reply_room = 0, i;
+	__le32 txid;	/* FIDL messages are little-endian too */
 	struct vsysmem_req *req;
 	bool two_way;
 	int err;
@@ -653,15 +662,16 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 		goto err_handles;
 	}
 	hdr = req->out;
-	hdr->op = VIRTIO_SYSMEM_OP_MESSAGE;
-	hdr->object_id = chan->id;
-	hdr->num_bytes = num_bytes;
-	hdr->num_handles = num_handles;
+	hdr->op = cpu_to_le32(VIRTIO_SYSMEM_OP_MESSAGE);
+	hdr->object_id = cpu_to_le32(chan->id);
+	hdr->num_bytes = cpu_to_le32(num_bytes);
+	hdr->num_handles = cpu_to_le32(num_handles);
 	memcpy(hdr + 1, bytes, num_bytes);
 	if (call) {
 		/* Kernel-chosen txids have the high bit set, as on Zircon. */
-		txid = 0x80000000u | (atomic_inc_return(&sdev->next_txid) &
-				      0x7fffffffu);
+		txid = cpu_to_le32(0x80000000u |
+				   (atomic_inc_return(&sdev->next_txid) &
+				    0x7fffffffu));
 		memcpy(hdr + 1, &txid, sizeof(txid));
 	}
 	vsysmem_move_handles(sdev, handles, num_handles,
@@ -690,12 +700,12 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 	if (!err && req->used_len < sizeof(*resp))
 		err = -EPROTO;
 	if (!err)
-		err = vsysmem_status_to_errno(resp->status);
+		err = vsysmem_status_to_errno(le32_to_cpu(resp->status));
 	if (!err && call) {
 		*reply = vsysmem_rxmsg_from_wire(sdev, resp + 1,
 						 req->used_len - sizeof(*resp),
-						 resp->num_bytes,
-						 resp->num_handles);
+						 le32_to_cpu(resp->num_bytes),
+						 le32_to_cpu(resp->num_handles));
 		if (!*reply)
 			err = -EPROTO;
 	}
