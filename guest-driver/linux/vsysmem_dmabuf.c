@@ -16,8 +16,8 @@
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 
+#include "vsysmem_compat.h"
 #include "vsysmem_internal.h"
 
 static phys_addr_t vsysmem_buffer_phys(const struct vsysmem_object *buf)
@@ -164,16 +164,6 @@ static const struct vm_operations_struct vsysmem_vm_ops = {
 	.fault = vsysmem_vm_fault,
 };
 
-static void vsysmem_vma_flags(struct vm_area_struct *vma, vm_flags_t set,
-			      vm_flags_t clear)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_mod(vma, set, clear);
-#else
-	vma->vm_flags = (vma->vm_flags | set) & ~clear;
-#endif
-}
-
 static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 			       struct vm_area_struct *vma)
 {
@@ -192,7 +182,7 @@ static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 		 * Nor later through mprotect(): the O_RDONLY file keeps
 		 * shared mappings read-only, this covers private ones.
 		 */
-		vsysmem_vma_flags(vma, 0, VM_MAYWRITE);
+		vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	/* A private copy-on-write view of device memory makes no sense. */
 	if (is_cow_mapping(vma->vm_flags))
@@ -203,8 +193,7 @@ static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 		return -ENOMEM;
 	if (!(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	vsysmem_vma_flags(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP,
-			  0);
+	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = buf;
 	vma->vm_ops = &vsysmem_vm_ops;
 	vsysmem_vm_get(buf);
@@ -317,49 +306,3 @@ struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf)
 		buf->dmabuf = dmabuf;
 	return dmabuf;
 }
-
-/**
- * vsysmem_buffer_get_info() - where a buffer is and what it allows
- * @buf: a buffer handle
- * @info: out: id, offset, size, rights and flags (@info->fd is untouched)
- *
- * Return: 0, or -EPROTOTYPE if @buf is not a buffer.
- */
-int vsysmem_buffer_get_info(const struct vsysmem_object *buf,
-			    struct vsysmem_buffer_info *info)
-{
-	if (buf->type != VSYSMEM_HANDLE_BUFFER)
-		return -EPROTOTYPE;
-	info->id = buf->id;
-	info->rights = buf->rights;
-	info->flags = buf->buf_flags;
-	info->offset = buf->offset;
-	info->size = buf->size;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vsysmem_buffer_get_info);
-
-/**
- * vsysmem_buffer_to_dma_buf() - turn a buffer handle into a dma-buf
- * @buf: a buffer handle owned by the caller; consumed on success
- *
- * The buffer is closed on the device when the last dma-buf reference goes
- * away (dma_buf_put(), and every fd and importer of it).
- *
- * Return: the dma-buf, or an ERR_PTR (the handle is still the caller's).
- */
-struct dma_buf *vsysmem_buffer_to_dma_buf(struct vsysmem_object *buf)
-{
-	struct dma_buf *dmabuf;
-
-	if (buf->type != VSYSMEM_HANDLE_BUFFER)
-		return ERR_PTR(-EPROTOTYPE);
-	dmabuf = vsysmem_buffer_export(buf);
-	if (IS_ERR(dmabuf))
-		return dmabuf;
-	spin_lock(&buf->lock);
-	buf->owner = VSYSMEM_OWNER_FILE;
-	spin_unlock(&buf->lock);
-	return dmabuf;
-}
-EXPORT_SYMBOL_GPL(vsysmem_buffer_to_dma_buf);

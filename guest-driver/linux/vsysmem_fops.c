@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-sysmem guest driver: the user-space interface (/dev/vsysmemN and
- * the fds it hands out) and the in-kernel interface for other drivers.
+ * the fds it hands out).
  */
 #include <linux/anon_inodes.h>
 #include <linux/dma-buf.h>
@@ -97,9 +97,9 @@ static void vsysmem_uninstall(int fd, struct file *file)
  * Take the handle out of an fd (moving it into the kernel).  The fd stays
  * open but dead.  Returns the object holding the handle's reference.
  */
-static struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev,
-					       int fd, u32 want_type,
-					       struct vsysmem_object *chan)
+struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
+					u32 want_type,
+					struct vsysmem_object *chan)
 {
 	struct vsysmem_object *obj;
 	struct file *file;
@@ -635,149 +635,3 @@ void vsysmem_misc_init(struct vsysmem_device *sdev)
 	sdev->misc.fops = &vsysmem_misc_fops;
 	sdev->misc.parent = &sdev->vdev->dev;
 }
-
-/* The in-kernel interface. */
-
-/**
- * vsysmem_connect() - open a channel to the device's Allocator
- * @sdev: the device
- * @protocol: VSYSMEM_PROTOCOL_SYSMEM2 or VSYSMEM_PROTOCOL_SYSMEM1
- *
- * Return: the channel's client end, or an ERR_PTR.
- */
-struct vsysmem_object *vsysmem_connect(struct vsysmem_device *sdev,
-				       u32 protocol)
-{
-	struct vsysmem_object *chan;
-	int err;
-
-	err = vsysmem_object_connect(sdev, protocol, &chan);
-	return err ? ERR_PTR(err) : chan;
-}
-EXPORT_SYMBOL_GPL(vsysmem_connect);
-
-/**
- * vsysmem_channel_create() - create a channel whose server end goes to
- *	the device (in a Duplicate, BindSharedCollection, ... message)
- * @sdev: the device
- * @client: out: the client end
- * @server: out: the server end
- *
- * Return: 0 or a negative errno.
- */
-int vsysmem_channel_create(struct vsysmem_device *sdev,
-			   struct vsysmem_object **client,
-			   struct vsysmem_object **server)
-{
-	return vsysmem_object_pair(sdev, VSYSMEM_HANDLE_CHANNEL, client,
-				   server);
-}
-EXPORT_SYMBOL_GPL(vsysmem_channel_create);
-
-/**
- * vsysmem_object_from_fd() - take a handle from a user-space fd
- * @sdev: the device the handle must belong to
- * @fd: a channel, server end or event pair fd of the calling process
- *
- * The handle moves into the kernel: the fd stays open but dead, as a
- * Zircon handle written into a channel.  This is how a driver receives a
- * collection token from user space.
- *
- * Return: the handle, or an ERR_PTR.
- */
-struct vsysmem_object *vsysmem_object_from_fd(struct vsysmem_device *sdev,
-					      int fd)
-{
-	return vsysmem_claim_fd(sdev, fd, 0, NULL);
-}
-EXPORT_SYMBOL_GPL(vsysmem_object_from_fd);
-
-static int vsysmem_kmsg_check(struct vsysmem_object *chan,
-			      struct vsysmem_kmsg *msg)
-{
-	u32 i;
-
-	if (vsysmem_object_type(chan) != VSYSMEM_HANDLE_CHANNEL)
-		return -EPROTOTYPE;
-	for (i = 0; i < msg->num_handles; i++) {
-		struct vsysmem_object *obj = msg->handles[i];
-
-		if (obj == chan || obj->sdev != chan->sdev ||
-		    obj->type == VSYSMEM_HANDLE_BUFFER ||
-		    (!obj->remote && !obj->bound))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/**
- * vsysmem_channel_write() - send a FIDL message
- * @chan: a channel client end
- * @msg: the message; its handles are consumed, whatever the result
- *
- * A two-way message's reply is lost: use vsysmem_channel_call() for those.
- *
- * Return: 0 or a negative errno.
- */
-int vsysmem_channel_write(struct vsysmem_object *chan,
-			  struct vsysmem_kmsg *msg)
-{
-	int err = vsysmem_kmsg_check(chan, msg);
-	u32 i;
-
-	if (err) {
-		for (i = 0; i < msg->num_handles; i++)
-			vsysmem_handle_close(msg->handles[i]);
-		return err;
-	}
-	return vsysmem_msg_send(chan, msg->bytes, msg->num_bytes,
-				msg->handles, msg->num_handles, false, 0, NULL,
-				NULL);
-}
-EXPORT_SYMBOL_GPL(vsysmem_channel_write);
-
-/**
- * vsysmem_channel_call() - send a two-way FIDL message and wait for its
- *	reply
- * @chan: a channel client end
- * @wr: the request; its txid is chosen here; its handles are consumed
- * @rd: the reply: capacities in, sizes and owned handles out
- * @epitaph: out, may be NULL: the device's status if it closed the channel
- *
- * Return: 0, -EMSGSIZE if the reply does not fit @rd (it is discarded),
- * -EPIPE if the channel was closed, or another negative errno.
- */
-int vsysmem_channel_call(struct vsysmem_object *chan, struct vsysmem_kmsg *wr,
-			 struct vsysmem_kmsg *rd, s32 *epitaph)
-{
-	struct vsysmem_rxmsg *reply = NULL;
-	int err = vsysmem_kmsg_check(chan, wr);
-	u32 i;
-
-	if (err) {
-		for (i = 0; i < wr->num_handles; i++)
-			vsysmem_handle_close(wr->handles[i]);
-		return err;
-	}
-	err = vsysmem_msg_send(chan, wr->bytes, wr->num_bytes, wr->handles,
-			       wr->num_handles, true, 0, &reply, epitaph);
-	if (err)
-		return err;
-	if (reply->num_bytes > rd->num_bytes ||
-	    reply->num_handles > rd->num_handles) {
-		rd->num_bytes = reply->num_bytes;
-		rd->num_handles = reply->num_handles;
-		vsysmem_rxmsg_free(reply);
-		return -EMSGSIZE;
-	}
-	memcpy(rd->bytes, reply->bytes, reply->num_bytes);
-	rd->num_bytes = reply->num_bytes;
-	rd->num_handles = reply->num_handles;
-	for (i = 0; i < reply->num_handles; i++) {
-		rd->handles[i] = reply->handles[i];
-		reply->handles[i] = NULL;
-	}
-	vsysmem_rxmsg_free(reply);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vsysmem_channel_call);

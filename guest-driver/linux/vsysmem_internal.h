@@ -29,13 +29,36 @@
 /* Driver-chosen ids: 1..0x7fffffff (see the device ABI). */
 #define VSYSMEM_ID_DRIVER_MAX	(VIRTIO_SYSMEM_ID_DEVICE_BIT - 1)
 
+/*
+ * Locking.  Outermost first; a lock is only ever taken with the ones
+ * above it held, never the other way round:
+ *
+ *   vsysmem_object.read_lock (mutex): held for a whole channel READ,
+ *	which sleeps, copies to user space (so may fault: mmap_lock) and
+ *	may close handles of a message it frees, i.e. take any lock below.
+ *   mmap_lock (the mm's, held by the core around mmap, vma open/close
+ *	and faults), then
+ *	vsysmem_device.fault_lock (rwsem; read by faults, written once by
+ *	remove() with nothing else held), or
+ *	vsysmem_device.mapped_lock (mutex), then the dma-buf file's
+ *	i_mmap_rwsem (unmap_mapping_range() in the remove() zap).
+ *   The xarray's lock (sdev->objects), then vsysmem_object.lock: only
+ *	remove() nests them, marking what is left peer-closed.
+ *   Leaves, never held together and never held across a sleep or a call
+ *	out of the driver: vsysmem_object.lock, vsysmem_device.pair_lock,
+ *	vsysmem_device.vq_lock, vsysmem_device.close_lock.  Wake-ups of
+ *	an object's wq happen after its lock is dropped.
+ *
+ * vsysmem_devices_lock (vsysmem_kapi.c) only guards the index table.
+ * Virtqueue callbacks run in interrupt context and only schedule work;
+ * everything else runs in process context.
+ */
 struct vsysmem_device {
 	struct kref kref;
 	struct virtio_device *vdev;
 	int index;
 	char name[24];
 	struct miscdevice misc;
-	bool misc_registered;
 
 	/* Negotiated limits, read once from config space. */
 	u64 region_size;
@@ -142,25 +165,42 @@ struct vsysmem_rxmsg {
 	u8 bytes[];
 };
 
+/*
+ * Who finishes a request once the device has completed it.  Only a
+ * waited-for request changes state, under vq_lock: WAITED becomes
+ * COMPLETED (the completion path wakes the waiter, who then reads and
+ * frees it) or ABANDONED (the waiter gave up first; the completion path
+ * discards the reply and frees it).
+ */
+enum vsysmem_req_state {
+	VSYSMEM_REQ_WAITED,		/* a caller of vsysmem_req_wait() */
+	VSYSMEM_REQ_COMPLETED,		/* ... which the device has answered */
+	VSYSMEM_REQ_ABANDONED,		/* ... which stopped waiting */
+	VSYSMEM_REQ_ASYNC_REPLY,	/* queue the reply on reply_chan */
+	VSYSMEM_REQ_NO_WAIT,		/* nobody: free it (CLOSE) */
+};
+
 /* A request chain; owned by the submitter until the device completes it. */
 struct vsysmem_req {
 	struct list_head node;		/* in deferred_closes */
 	struct vsysmem_device *sdev;
+	enum vsysmem_req_state state;
 	struct completion done;
 	void *out;
-	u32 out_len;
 	struct virtio_sysmem_resp_hdr *resp;
-	u32 in_len;
+	u32 in_len;			/* resp and room for a reply after it */
 	struct sg_table out_sgt;
 	struct sg_table in_sgt;
 	u32 used_len;
 	int err;			/* transport error, e.g. -ENODEV */
-	bool two_way;			/* has room for a reply */
-	bool completed;
-	bool abandoned;			/* the waiter gave up */
-	struct vsysmem_object *reply_chan; /* queue the reply here (async) */
-	bool fire_and_forget;
+	struct vsysmem_object *reply_chan; /* for VSYSMEM_REQ_ASYNC_REPLY */
 };
+
+/* A two-way call: the device may hold it until its reply exists. */
+static inline bool vsysmem_req_two_way(const struct vsysmem_req *req)
+{
+	return req->in_len > sizeof(*req->resp);
+}
 
 /* vsysmem_main.c */
 void vsysmem_device_release(struct kref *kref);
@@ -172,6 +212,11 @@ int vsysmem_req_wait(struct vsysmem_req *req, u64 timeout_ns);
 int vsysmem_send_close(struct vsysmem_device *sdev, u32 id);
 int vsysmem_status_to_errno(s32 status);
 void vsysmem_misc_init(struct vsysmem_device *sdev);
+
+/* vsysmem_kapi.c */
+int vsysmem_device_index_alloc(struct vsysmem_device *sdev);
+void vsysmem_device_index_free(struct vsysmem_device *sdev);
+void vsysmem_device_index_destroy(void);
 
 /* vsysmem_object.c */
 struct vsysmem_object *vsysmem_object_new(struct vsysmem_device *sdev,
@@ -214,6 +259,9 @@ struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
 /* vsysmem_fops.c */
 extern const struct file_operations vsysmem_misc_fops;
 bool vsysmem_is_object_file(struct file *file);
+struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
+					u32 want_type,
+					struct vsysmem_object *chan);
 
 /* vsysmem_dmabuf.c */
 struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf);

@@ -185,30 +185,6 @@ void vsysmem_handle_close(struct vsysmem_object *obj)
 	vsysmem_object_put(obj);
 }
 
-/**
- * vsysmem_object_close() - close a handle held by an in-kernel user
- * @obj: the handle; the caller must not use it afterwards
- */
-void vsysmem_object_close(struct vsysmem_object *obj)
-{
-	if (obj)
-		vsysmem_handle_close(obj);
-}
-EXPORT_SYMBOL_GPL(vsysmem_object_close);
-
-/**
- * vsysmem_object_type() - what kind of handle an object is
- * @obj: the handle
- *
- * Return: VSYSMEM_HANDLE_CHANNEL, _CHANNEL_SERVER, _BUFFER or _EVENTPAIR.
- */
-u32 vsysmem_object_type(const struct vsysmem_object *obj)
-{
-	return obj->remote && obj->type == VSYSMEM_HANDLE_CHANNEL ?
-		VSYSMEM_HANDLE_CHANNEL_SERVER : obj->type;
-}
-EXPORT_SYMBOL_GPL(vsysmem_object_type);
-
 void vsysmem_peer_closed(struct vsysmem_object *obj, s32 status)
 {
 	spin_lock(&obj->lock);
@@ -680,6 +656,7 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 	if (two_way && !call) {
 		vsysmem_object_get(chan);
 		req->reply_chan = chan;
+		req->state = VSYSMEM_REQ_ASYNC_REPLY;
 	}
 
 	err = vsysmem_req_submit(req);
