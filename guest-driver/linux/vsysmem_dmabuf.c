@@ -20,21 +20,21 @@
 #include "vsysmem_compat.h"
 #include "vsysmem_internal.h"
 
-static phys_addr_t vsysmem_buffer_phys(const struct vsysmem_object *buf)
+static phys_addr_t vsysmem_buffer_phys(const struct vsysmem_buffer *buf)
 {
-	return buf->sdev->shm_addr + buf->offset;
+	return buf->obj.sdev->shm_addr + buf->offset;
 }
 
-static bool vsysmem_buffer_cpu_ok(const struct vsysmem_object *buf)
+static bool vsysmem_buffer_cpu_ok(const struct vsysmem_buffer *buf)
 {
-	return !(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE) &&
-	       !READ_ONCE(buf->sdev->dead);
+	return !(buf->flags & VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE) &&
+	       !READ_ONCE(buf->obj.sdev->dead);
 }
 
 static struct sg_table *vsysmem_map_dma_buf(struct dma_buf_attachment *attach,
 					    enum dma_data_direction dir)
 {
-	struct vsysmem_object *buf = attach->dmabuf->priv;
+	struct vsysmem_buffer *buf = attach->dmabuf->priv;
 	struct sg_table *sgt;
 	dma_addr_t addr;
 	int err;
@@ -79,19 +79,19 @@ static void vsysmem_unmap_dma_buf(struct dma_buf_attachment *attach,
  * reservation: the user mappings are filled in at fault time, and a
  * fault's PTEs take the cache mode reserved for their physical range.
  */
-static void *vsysmem_buffer_kmap(struct vsysmem_object *buf)
+static void *vsysmem_buffer_kmap(struct vsysmem_buffer *buf)
 {
 	void *vaddr;
 
-	mutex_lock(&buf->sdev->mapped_lock);
+	mutex_lock(&buf->obj.sdev->mapped_lock);
 	vaddr = buf->vaddr;
 	if (!vaddr) {
 		vaddr = memremap(vsysmem_buffer_phys(buf), buf->size,
-				 buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED ?
+				 buf->flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED ?
 				 MEMREMAP_WB : MEMREMAP_WC);
 		buf->vaddr = vaddr;
 	}
-	mutex_unlock(&buf->sdev->mapped_lock);
+	mutex_unlock(&buf->obj.sdev->mapped_lock);
 	return vaddr;
 }
 
@@ -100,9 +100,9 @@ static void *vsysmem_buffer_kmap(struct vsysmem_object *buf)
  * the ones still there.  The count holds a reference to the dma-buf file:
  * the zap goes through its address_space.
  */
-static void vsysmem_vm_get(struct vsysmem_object *buf)
+static void vsysmem_vm_get(struct vsysmem_buffer *buf)
 {
-	struct vsysmem_device *sdev = buf->sdev;
+	struct vsysmem_device *sdev = buf->obj.sdev;
 
 	mutex_lock(&sdev->mapped_lock);
 	if (!buf->mapcount++) {
@@ -119,8 +119,8 @@ static void vsysmem_vm_open(struct vm_area_struct *vma)
 
 static void vsysmem_vm_close(struct vm_area_struct *vma)
 {
-	struct vsysmem_object *buf = vma->vm_private_data;
-	struct vsysmem_device *sdev = buf->sdev;
+	struct vsysmem_buffer *buf = vma->vm_private_data;
+	struct vsysmem_device *sdev = buf->obj.sdev;
 
 	mutex_lock(&sdev->mapped_lock);
 	if (!--buf->mapcount) {
@@ -139,8 +139,8 @@ static void vsysmem_vm_close(struct vm_area_struct *vma)
 static vm_fault_t vsysmem_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct vsysmem_object *buf = vma->vm_private_data;
-	struct vsysmem_device *sdev = buf->sdev;
+	struct vsysmem_buffer *buf = vma->vm_private_data;
+	struct vsysmem_device *sdev = buf->obj.sdev;
 	unsigned long pfn, addr;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
@@ -167,15 +167,15 @@ static const struct vm_operations_struct vsysmem_vm_ops = {
 static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 			       struct vm_area_struct *vma)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 	unsigned long pages = PAGE_ALIGN(buf->size) >> PAGE_SHIFT;
 
 	if (!vsysmem_buffer_cpu_ok(buf))
 		return -EPERM;
-	if ((buf->rights & (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_MAP)) !=
+	if ((buf->obj.rights & (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_MAP)) !=
 	    (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_MAP))
 		return -EACCES;
-	if (!(buf->rights & VIRTIO_SYSMEM_RIGHT_WRITE)) {
+	if (!(buf->obj.rights & VIRTIO_SYSMEM_RIGHT_WRITE)) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
 		/*
@@ -191,7 +191,7 @@ static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 		return -EINVAL;
 	if (!vsysmem_buffer_kmap(buf))
 		return -ENOMEM;
-	if (!(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
+	if (!(buf->flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = buf;
@@ -206,7 +206,7 @@ static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
  */
 void vsysmem_buffers_zap(struct vsysmem_device *sdev)
 {
-	struct vsysmem_object *buf;
+	struct vsysmem_buffer *buf;
 
 	/* Faults that saw the device alive have finished. */
 	down_write(&sdev->fault_lock);
@@ -219,7 +219,7 @@ void vsysmem_buffers_zap(struct vsysmem_device *sdev)
 
 static int vsysmem_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 	void *vaddr;
 
 	if (!vsysmem_buffer_cpu_ok(buf))
@@ -246,25 +246,25 @@ static int vsysmem_begin_cpu_access(struct dma_buf *dmabuf,
 static int vsysmem_end_cpu_access(struct dma_buf *dmabuf,
 				  enum dma_data_direction dir)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 
 	if (!vsysmem_buffer_cpu_ok(buf))
 		return -EPERM;
-	if (!(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
+	if (!(buf->flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
 		wmb(); /* drain write-combining buffers before others look */
 	return 0;
 }
 
 static void vsysmem_dmabuf_release(struct dma_buf *dmabuf)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 
 	/* No fd, mapping or importer is left. */
 	if (buf->vaddr)
 		memunmap(buf->vaddr);
 	buf->vaddr = NULL;
 	buf->dmabuf = NULL;
-	vsysmem_file_released(buf);
+	vsysmem_file_released(&buf->obj);
 }
 
 static const struct dma_buf_ops vsysmem_dmabuf_ops = {
@@ -288,7 +288,7 @@ bool vsysmem_is_dmabuf(struct dma_buf *dmabuf)
  * Export a kernel-owned buffer handle as a dma-buf.  The dma-buf holds a
  * reference of its own; the handle passes to it when the caller commits.
  */
-struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf)
+struct dma_buf *vsysmem_buffer_export(struct vsysmem_buffer *buf)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp);
 	struct dma_buf *dmabuf;
@@ -296,12 +296,12 @@ struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf)
 	exp.ops = &vsysmem_dmabuf_ops;
 	exp.size = buf->size;
 	/* Without WRITE, the file (and so any shared mapping) is read-only. */
-	exp.flags = buf->rights & VIRTIO_SYSMEM_RIGHT_WRITE ? O_RDWR : O_RDONLY;
+	exp.flags = buf->obj.rights & VIRTIO_SYSMEM_RIGHT_WRITE ? O_RDWR : O_RDONLY;
 	exp.priv = buf;
-	vsysmem_object_get(buf);
+	vsysmem_object_get(&buf->obj);
 	dmabuf = dma_buf_export(&exp);
 	if (IS_ERR(dmabuf))
-		vsysmem_object_put(buf);
+		vsysmem_object_put(&buf->obj);
 	else
 		buf->dmabuf = dmabuf;
 	return dmabuf;

@@ -43,7 +43,7 @@ static struct file *vsysmem_file_create(struct vsysmem_object *obj)
 	struct file *file;
 
 	if (obj->type == VSYSMEM_HANDLE_BUFFER) {
-		dmabuf = vsysmem_buffer_export(obj);
+		dmabuf = vsysmem_buffer_export(to_vsysmem_buffer(obj));
 		if (IS_ERR(dmabuf))
 			return ERR_CAST(dmabuf);
 		return dmabuf->file;
@@ -101,6 +101,7 @@ struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
 					u32 want_type,
 					struct vsysmem_object *chan)
 {
+	struct vsysmem_endpoint *ep;
 	struct vsysmem_object *obj;
 	struct file *file;
 	int err = 0;
@@ -118,7 +119,9 @@ struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
 		dma_buf_put(dmabuf);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
+	/* Object files hold channel and event pair ends. */
 	obj = file->private_data;
+	ep = to_vsysmem_endpoint(obj);
 	if (obj == chan)
 		err = -EINVAL;	/* a channel cannot carry itself */
 	else if (obj->sdev != sdev)
@@ -126,10 +129,10 @@ struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
 	else if (want_type && vsysmem_object_type(obj) != want_type)
 		err = -EPROTOTYPE;
 	/* A kept end whose peer the device has never seen. */
-	else if (!obj->remote && !obj->bound)
+	else if (!ep->remote && !ep->bound)
 		err = -ENOTCONN;
 	/* The device already holds the other end of a driver pair. */
-	else if (obj->type == VSYSMEM_HANDLE_EVENTPAIR && !obj->remote &&
+	else if (obj->type == VSYSMEM_HANDLE_EVENTPAIR && !ep->remote &&
 		 !(obj->id & VIRTIO_SYSMEM_ID_DEVICE_BIT))
 		err = -EINVAL;
 	if (!err) {
@@ -145,7 +148,7 @@ struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
 	return err ? ERR_PTR(err) : obj;
 }
 
-static int vsysmem_claim_handles(struct vsysmem_object *chan,
+static int vsysmem_claim_handles(struct vsysmem_channel *chan,
 				 const struct vsysmem_msg *m,
 				 struct vsysmem_object **objs)
 {
@@ -163,7 +166,8 @@ static int vsysmem_claim_handles(struct vsysmem_object *chan,
 			err = -EINVAL;
 			break;
 		}
-		objs[i] = vsysmem_claim_fd(chan->sdev, h.fd, h.type, chan);
+		objs[i] = vsysmem_claim_fd(chan->ep.obj.sdev, h.fd, h.type,
+					   &chan->ep.obj);
 		if (IS_ERR(objs[i])) {
 			err = PTR_ERR(objs[i]);
 			break;
@@ -188,12 +192,12 @@ static int vsysmem_check_msg(struct vsysmem_device *sdev,
 	return 0;
 }
 
-static int vsysmem_do_send(struct vsysmem_object *chan,
+static int vsysmem_do_send(struct vsysmem_channel *chan,
 			   const struct vsysmem_msg *m, bool call,
 			   u64 timeout_ns, struct vsysmem_rxmsg **reply,
 			   s32 *epitaph)
 {
-	struct vsysmem_device *sdev = chan->sdev;
+	struct vsysmem_device *sdev = chan->ep.obj.sdev;
 	struct vsysmem_object **objs = NULL;
 	void *bytes;
 	int err;
@@ -260,8 +264,8 @@ static int vsysmem_deliver(struct vsysmem_rxmsg *msg, struct vsysmem_msg *m)
 		h.type = vsysmem_object_type(obj);
 		h.rights = obj->rights;
 		if (obj->type == VSYSMEM_HANDLE_BUFFER) {
-			h.flags = obj->buf_flags;
-			h.size = obj->size;
+			h.flags = to_vsysmem_buffer(obj)->flags;
+			h.size = to_vsysmem_buffer(obj)->size;
 		}
 		if (copy_to_user(&uh[n], &h, sizeof(h))) {
 			err = -EFAULT;
@@ -285,7 +289,7 @@ out:
 	return err;
 }
 
-static long vsysmem_chan_read(struct file *file, struct vsysmem_object *chan,
+static long vsysmem_chan_read(struct file *file, struct vsysmem_channel *chan,
 			      void __user *arg)
 {
 	struct vsysmem_rxmsg *msg;
@@ -296,7 +300,7 @@ static long vsysmem_chan_read(struct file *file, struct vsysmem_object *chan,
 
 	if (copy_from_user(&m, arg, sizeof(m)))
 		return -EFAULT;
-	err = vsysmem_check_msg(chan->sdev, &m, false);
+	err = vsysmem_check_msg(chan->ep.obj.sdev, &m, false);
 	if (err)
 		return err;
 	if (m.status)
@@ -333,7 +337,7 @@ out:
 	return err;
 }
 
-static long vsysmem_chan_write(struct vsysmem_object *chan, void __user *arg)
+static long vsysmem_chan_write(struct vsysmem_channel *chan, void __user *arg)
 {
 	struct vsysmem_msg m;
 
@@ -342,7 +346,7 @@ static long vsysmem_chan_write(struct vsysmem_object *chan, void __user *arg)
 	return vsysmem_do_send(chan, &m, false, 0, NULL, NULL);
 }
 
-static long vsysmem_chan_call(struct vsysmem_object *chan, void __user *arg)
+static long vsysmem_chan_call(struct vsysmem_channel *chan, void __user *arg)
 {
 	struct vsysmem_rxmsg *reply = NULL;
 	struct vsysmem_call c;
@@ -351,7 +355,7 @@ static long vsysmem_chan_call(struct vsysmem_object *chan, void __user *arg)
 
 	if (copy_from_user(&c, arg, sizeof(c)))
 		return -EFAULT;
-	err = vsysmem_check_msg(chan->sdev, &c.rd, false);
+	err = vsysmem_check_msg(chan->ep.obj.sdev, &c.rd, false);
 	if (err || c.rd.status)
 		return err ?: -EINVAL;
 	err = vsysmem_do_send(chan, &c.wr, true, c.timeout_ns, &reply,
@@ -388,9 +392,12 @@ static long vsysmem_object_ioctl(struct file *file, unsigned int cmd,
 {
 	struct vsysmem_object *obj = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	struct vsysmem_channel *chan;
 
-	if (obj->type != VSYSMEM_HANDLE_CHANNEL || obj->remote)
+	if (obj->type != VSYSMEM_HANDLE_CHANNEL ||
+	    to_vsysmem_endpoint(obj)->remote)
 		return -ENOTTY;
+	chan = to_vsysmem_channel(obj);
 	if (READ_ONCE(obj->sdev->dead))
 		return -ENODEV;
 	switch (cmd) {
@@ -401,11 +408,11 @@ static long vsysmem_object_ioctl(struct file *file, unsigned int cmd,
 		return vsysmem_misc_pair(obj->sdev, VSYSMEM_HANDLE_EVENTPAIR,
 					 uarg);
 	case VSYSMEM_IOC_WRITE:
-		return vsysmem_chan_write(obj, uarg);
+		return vsysmem_chan_write(chan, uarg);
 	case VSYSMEM_IOC_READ:
-		return vsysmem_chan_read(file, obj, uarg);
+		return vsysmem_chan_read(file, chan, uarg);
 	case VSYSMEM_IOC_CALL:
-		return vsysmem_chan_call(obj, uarg);
+		return vsysmem_chan_call(chan, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -414,20 +421,22 @@ static long vsysmem_object_ioctl(struct file *file, unsigned int cmd,
 static __poll_t vsysmem_object_poll(struct file *file, poll_table *wait)
 {
 	struct vsysmem_object *obj = file->private_data;
+	struct vsysmem_endpoint *ep = to_vsysmem_endpoint(obj);
+	bool channel = obj->type == VSYSMEM_HANDLE_CHANNEL;
 	__poll_t mask = 0;
 
-	if (obj->remote)
+	if (ep->remote)
 		return 0;
-	poll_wait(file, &obj->wq, wait);
+	poll_wait(file, &ep->wq, wait);
 	spin_lock(&obj->lock);
 	if (obj->owner != VSYSMEM_OWNER_FILE) {
 		mask = EPOLLERR;
 	} else {
-		if (!list_empty(&obj->rxq))
+		if (channel && !list_empty(&to_vsysmem_channel(obj)->rxq))
 			mask |= EPOLLIN | EPOLLRDNORM;
-		if (obj->peer_closed)
+		if (ep->peer_closed)
 			mask |= EPOLLHUP;
-		else if (obj->type == VSYSMEM_HANDLE_CHANNEL && obj->bound)
+		else if (channel && ep->bound)
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}
 	spin_unlock(&obj->lock);
@@ -567,10 +576,10 @@ static long vsysmem_misc_buffer_info(struct vsysmem_device *sdev,
 	if (!vsysmem_is_dmabuf(dmabuf)) {
 		err = -EBADF;
 	} else {
-		struct vsysmem_object *buf = dmabuf->priv;
+		struct vsysmem_buffer *buf = dmabuf->priv;
 
-		err = buf->sdev == sdev ?
-			vsysmem_buffer_get_info(buf, &bi) : -EXDEV;
+		err = buf->obj.sdev == sdev ?
+			vsysmem_buffer_get_info(&buf->obj, &bi) : -EXDEV;
 	}
 	dma_buf_put(dmabuf);
 	if (!err && copy_to_user(arg, &bi, sizeof(bi)))

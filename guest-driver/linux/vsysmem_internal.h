@@ -119,43 +119,90 @@ enum vsysmem_owner {
 	VSYSMEM_OWNER_CLOSED,
 };
 
+/*
+ * One handle: what every kind of object has.  It is embedded in the
+ * struct of its kind (type says which): a channel end in struct
+ * vsysmem_channel, an event pair end in struct vsysmem_eventpair (both
+ * through struct vsysmem_endpoint), a buffer in struct vsysmem_buffer.
+ */
 struct vsysmem_object {
 	struct kref kref;
 	struct vsysmem_device *sdev;
-	u32 type;			/* VSYSMEM_HANDLE_* */
+	u32 type;			/* VSYSMEM_HANDLE_*, never _SERVER */
 	u32 id;
 	u32 rights;
 	/* The following are protected by lock. */
 	spinlock_t lock;
 	enum vsysmem_owner owner;
 	bool registered;		/* in sdev->objects */
+};
+
+/* What channel ends and event pair ends share. */
+struct vsysmem_endpoint {
+	struct vsysmem_object obj;
 	/*
 	 * Pairs the driver created: the kept end (channel client, local
 	 * event pair end) and the end for the device (server, remote) point
 	 * at each other under sdev->pair_lock until the latter is moved.
 	 * 'bound' is set on the kept end once the device holds its peer.
 	 */
-	struct vsysmem_object *peer;
+	struct vsysmem_endpoint *peer;
 	bool bound;
 	bool remote;			/* can only be moved to the device */
 	bool orphan;			/* remote end whose kept end closed */
-
-	/* Channel client ends and event pair ends. */
+	/* Under obj.lock; wq wakes readers and pollers. */
 	wait_queue_head_t wq;
 	bool peer_closed;
 	s32 epitaph;
-	struct list_head rxq;		/* struct vsysmem_rxmsg */
-	struct mutex read_lock;
+};
 
-	/* Buffers. */
-	u64 offset;
+struct vsysmem_channel {
+	struct vsysmem_endpoint ep;
+	struct list_head rxq;		/* struct vsysmem_rxmsg, under lock */
+	struct mutex read_lock;		/* one reader at a time */
+};
+
+struct vsysmem_eventpair {
+	struct vsysmem_endpoint ep;
+};
+
+struct vsysmem_buffer {
+	struct vsysmem_object obj;
+	u64 offset;			/* in the shared memory region */
 	u64 size;
-	u32 buf_flags;
+	u32 flags;			/* VIRTIO_SYSMEM_BUFFER_F_* */
 	void *vaddr;			/* kernel mapping, see vsysmem_dmabuf.c */
 	struct dma_buf *dmabuf;
 	unsigned int mapcount;		/* user vmas, under sdev->mapped_lock */
 	struct list_head mapped;	/* in sdev->mapped_buffers */
 };
+
+static inline bool vsysmem_is_endpoint(const struct vsysmem_object *obj)
+{
+	return obj->type == VSYSMEM_HANDLE_CHANNEL ||
+	       obj->type == VSYSMEM_HANDLE_EVENTPAIR;
+}
+
+static inline struct vsysmem_endpoint *
+to_vsysmem_endpoint(struct vsysmem_object *obj)
+{
+	WARN_ON_ONCE(!vsysmem_is_endpoint(obj));
+	return container_of(obj, struct vsysmem_endpoint, obj);
+}
+
+static inline struct vsysmem_channel *
+to_vsysmem_channel(struct vsysmem_object *obj)
+{
+	WARN_ON_ONCE(obj->type != VSYSMEM_HANDLE_CHANNEL);
+	return container_of(obj, struct vsysmem_channel, ep.obj);
+}
+
+static inline struct vsysmem_buffer *
+to_vsysmem_buffer(struct vsysmem_object *obj)
+{
+	WARN_ON_ONCE(obj->type != VSYSMEM_HANDLE_BUFFER);
+	return container_of(obj, struct vsysmem_buffer, obj);
+}
 
 struct vsysmem_rxmsg {
 	struct list_head node;
@@ -193,7 +240,7 @@ struct vsysmem_req {
 	struct sg_table in_sgt;
 	u32 used_len;
 	int err;			/* transport error, e.g. -ENODEV */
-	struct vsysmem_object *reply_chan; /* for VSYSMEM_REQ_ASYNC_REPLY */
+	struct vsysmem_channel *reply_chan; /* for VSYSMEM_REQ_ASYNC_REPLY */
 };
 
 /* A two-way call: the device may hold it until its reply exists. */
@@ -228,10 +275,10 @@ struct vsysmem_object *vsysmem_object_lookup(struct vsysmem_device *sdev,
 void vsysmem_object_get(struct vsysmem_object *obj);
 void vsysmem_object_put(struct vsysmem_object *obj);
 void vsysmem_handle_close(struct vsysmem_object *obj);
-void vsysmem_peer_closed(struct vsysmem_object *obj, s32 status);
-void vsysmem_channel_queue(struct vsysmem_object *chan,
+void vsysmem_peer_closed(struct vsysmem_endpoint *ep, s32 status);
+void vsysmem_channel_queue(struct vsysmem_channel *chan,
 			   struct vsysmem_rxmsg *msg);
-void vsysmem_channel_requeue(struct vsysmem_object *chan,
+void vsysmem_channel_requeue(struct vsysmem_channel *chan,
 			     struct vsysmem_rxmsg *msg);
 void vsysmem_file_released(struct vsysmem_object *obj);
 void vsysmem_rxmsg_free(struct vsysmem_rxmsg *msg);
@@ -246,11 +293,11 @@ int vsysmem_object_pair(struct vsysmem_device *sdev, u32 type,
 			struct vsysmem_object **remote);
 int vsysmem_object_connect(struct vsysmem_device *sdev, u32 protocol,
 			   struct vsysmem_object **chan);
-int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
+int vsysmem_msg_send(struct vsysmem_channel *chan, const void *bytes,
 		     u32 num_bytes, struct vsysmem_object **handles,
 		     u32 num_handles, bool call, u64 timeout_ns,
 		     struct vsysmem_rxmsg **reply, s32 *epitaph);
-struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
+struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_channel *chan,
 					      u32 bytes_cap, u32 handles_cap,
 					      bool nonblock, u32 *need_bytes,
 					      u32 *need_handles, s32 *epitaph,
@@ -264,7 +311,7 @@ struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
 					struct vsysmem_object *chan);
 
 /* vsysmem_dmabuf.c */
-struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf);
+struct dma_buf *vsysmem_buffer_export(struct vsysmem_buffer *buf);
 bool vsysmem_is_dmabuf(struct dma_buf *dmabuf);
 void vsysmem_buffers_zap(struct vsysmem_device *sdev);
 

@@ -140,8 +140,9 @@ static int vsysmem_kmsg_check(struct vsysmem_object *chan,
 		struct vsysmem_object *obj = msg->handles[i];
 
 		if (obj == chan || obj->sdev != chan->sdev ||
-		    obj->type == VSYSMEM_HANDLE_BUFFER ||
-		    (!obj->remote && !obj->bound))
+		    !vsysmem_is_endpoint(obj) ||
+		    (!to_vsysmem_endpoint(obj)->remote &&
+		     !to_vsysmem_endpoint(obj)->bound))
 			err = -EINVAL;
 	}
 	if (err)
@@ -166,7 +167,8 @@ int vsysmem_channel_write(struct vsysmem_object *chan,
 
 	if (err)
 		return err;
-	return vsysmem_msg_send(chan, msg->bytes, msg->num_bytes,
+	return vsysmem_msg_send(to_vsysmem_channel(chan), msg->bytes,
+				msg->num_bytes,
 				msg->handles, msg->num_handles, false, 0, NULL,
 				NULL);
 }
@@ -192,7 +194,8 @@ int vsysmem_channel_call(struct vsysmem_object *chan, struct vsysmem_kmsg *wr,
 
 	if (err)
 		return err;
-	err = vsysmem_msg_send(chan, wr->bytes, wr->num_bytes, wr->handles,
+	err = vsysmem_msg_send(to_vsysmem_channel(chan), wr->bytes,
+			       wr->num_bytes, wr->handles,
 			       wr->num_handles, true, 0, &reply, epitaph);
 	if (err)
 		return err;
@@ -234,8 +237,12 @@ EXPORT_SYMBOL_GPL(vsysmem_object_close);
  */
 u32 vsysmem_object_type(const struct vsysmem_object *obj)
 {
-	return obj->remote && obj->type == VSYSMEM_HANDLE_CHANNEL ?
-		VSYSMEM_HANDLE_CHANNEL_SERVER : obj->type;
+	const struct vsysmem_endpoint *ep;
+
+	if (obj->type != VSYSMEM_HANDLE_CHANNEL)
+		return obj->type;
+	ep = container_of(obj, const struct vsysmem_endpoint, obj);
+	return ep->remote ? VSYSMEM_HANDLE_CHANNEL_SERVER : obj->type;
 }
 EXPORT_SYMBOL_GPL(vsysmem_object_type);
 
@@ -249,13 +256,16 @@ EXPORT_SYMBOL_GPL(vsysmem_object_type);
 int vsysmem_buffer_get_info(const struct vsysmem_object *buf,
 			    struct vsysmem_buffer_info *info)
 {
+	const struct vsysmem_buffer *b;
+
 	if (buf->type != VSYSMEM_HANDLE_BUFFER)
 		return -EPROTOTYPE;
+	b = container_of(buf, const struct vsysmem_buffer, obj);
 	info->id = buf->id;
 	info->rights = buf->rights;
-	info->flags = buf->buf_flags;
-	info->offset = buf->offset;
-	info->size = buf->size;
+	info->flags = b->flags;
+	info->offset = b->offset;
+	info->size = b->size;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vsysmem_buffer_get_info);
@@ -275,7 +285,7 @@ struct dma_buf *vsysmem_buffer_to_dma_buf(struct vsysmem_object *buf)
 
 	if (buf->type != VSYSMEM_HANDLE_BUFFER)
 		return ERR_PTR(-EPROTOTYPE);
-	dmabuf = vsysmem_buffer_export(buf);
+	dmabuf = vsysmem_buffer_export(to_vsysmem_buffer(buf));
 	if (IS_ERR(dmabuf))
 		return dmabuf;
 	spin_lock(&buf->lock);

@@ -119,7 +119,7 @@ struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
 void vsysmem_req_free(struct vsysmem_req *req)
 {
 	if (req->reply_chan)
-		vsysmem_object_put(req->reply_chan);
+		vsysmem_object_put(&req->reply_chan->ep.obj);
 	sg_free_table(&req->out_sgt);
 	sg_free_table(&req->in_sgt);
 	kvfree(req->out);
@@ -294,7 +294,7 @@ static void vsysmem_async_reply(struct vsysmem_req *req)
 						      le32_to_cpu(resp->num_handles));
 		else
 			dev_dbg(&sdev->vdev->dev, "call on %#x failed: %d\n",
-				req->reply_chan->id, status);
+				req->reply_chan->ep.obj.id, status);
 	}
 	if (msg)
 		vsysmem_channel_queue(req->reply_chan, msg);
@@ -412,9 +412,10 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 		msg = vsysmem_rxmsg_from_wire(sdev, ev + 1, len - sizeof(*ev),
 					      num_bytes, num_handles);
 		if (msg)
-			vsysmem_channel_queue(obj, msg);
+			vsysmem_channel_queue(to_vsysmem_channel(obj), msg);
 		break;
 	case VIRTIO_SYSMEM_EVENT_CLOSED:
+		/* Only channel and event pair ends are registered. */
 		if (!obj)
 			break;
 		/* The epitaph message stays readable before the hangup. */
@@ -424,9 +425,11 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 						      len - sizeof(*ev),
 						      num_bytes, 0);
 			if (msg)
-				vsysmem_channel_queue(obj, msg);
+				vsysmem_channel_queue(to_vsysmem_channel(obj),
+						      msg);
 		}
-		vsysmem_peer_closed(obj, le32_to_cpu(ev->status));
+		vsysmem_peer_closed(to_vsysmem_endpoint(obj),
+				    le32_to_cpu(ev->status));
 		break;
 	default:
 		dev_warn_ratelimited(&sdev->vdev->dev, "unknown event %u\n",
@@ -719,7 +722,8 @@ static void vsysmem_remove(struct virtio_device *vdev)
 	 */
 	xa_lock(&sdev->objects);
 	xa_for_each(&sdev->objects, id, obj)
-		vsysmem_peer_closed(obj, VIRTIO_SYSMEM_S_PEER_CLOSED);
+		vsysmem_peer_closed(to_vsysmem_endpoint(obj),
+				    VIRTIO_SYSMEM_S_PEER_CLOSED);
 	xa_unlock(&sdev->objects);
 	vdev->priv = NULL;
 	kref_put(&sdev->kref, vsysmem_device_release);
