@@ -34,7 +34,7 @@ GUEST_LIB_HDRS := $(GSRC)/lib/libvsysmem.h $(GSRC)/lib/vsysmem-formats.h \
 GUEST_MOD_SRCS := $(wildcard $(GSRC)/linux/*.c $(GSRC)/linux/*.h) \
 	$(GSRC)/linux/Kbuild $(GSRC)/include/linux/vsysmem.h \
 	$(GSRC)/include/uapi/linux/vsysmem.h \
-	$(srcdir)/include/standard-headers/linux/virtio_sysmem.h
+	$(GSRC)/include/uapi/linux/virtio_sysmem.h
 GUEST_EXAMPLE_SRCS := $(wildcard $(GSRC)/example/*.c $(GSRC)/example/Kbuild)
 
 # Modules of the guest kernel's own that the initramfs carries (loaded by
@@ -180,7 +180,17 @@ $(foreach k,$(GUEST_EXTRA_KVERS),$(eval $(call guest_kernel,$(k),$(GB)/linux-$(k
 
 guest: guest-lib $(GUEST_CTL) $(GUEST_TEST_BINS)
 
-# Build checks: both kernel versions' headers, W=1, checkpatch --strict.
+# QEMU's copy of the device ABI header is generated from the uapi header
+# (scripts/update-standard-headers.sh); the checked-in copy must match.
+ABI_HDR_KDIR ?= $(firstword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+$(BUILD)/unit/test-abi-header-generated: $(srcdir)/tests/unit/test-abi-header-generated.sh
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@SRCDIR@|$(srcdir)|g' -e 's|@QEMU@|$(QEMU_PRISTINE)|g' \
+		-e 's|@KDIR@|$(ABI_HDR_KDIR)|g' $< > $@ && chmod +x $@
+UNIT_TESTS += $(BUILD)/unit/test-abi-header-generated
+
+# Build checks: both kernel versions' headers, W=1, sparse (C=1),
+# checkpatch --strict.
 $(GB)/check-kbuild.sh: $(srcdir)/tests/guest/kbuild-check.sh
 	@mkdir -p $(@D)
 	@printf '%s\n' '#!/bin/sh' '# TAP build check; accepts and ignores --tap.' \

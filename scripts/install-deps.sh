@@ -15,7 +15,7 @@ PKGS="build-essential pkg-config ninja-build flex bison python3-venv
       dpkg-dev xz-utils ccache seabios ipxe-qemu
       gcc-multilib clang libclang-rt-14-dev
       linux-image-amd64 linux-headers-amd64 busybox-static kmod cpio
-      linux-source-6.1 gnuplot-nox"
+      linux-source-6.1 sparse gnuplot-nox"
 # Packages that must come from bookworm-backports (QEMU 10.0 needs
 # meson >= 1.5 and pycotap at configure time).
 BPO_PKGS="meson python3-pycotap"

@@ -20,10 +20,10 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 #include <linux/vsysmem.h>
 
 #include "sysmem/methods.h"
+#include "vsysmem_compat.h"
 
 /* The example's own tiny uapi. */
 struct vsysmem_example_join {
@@ -298,15 +298,6 @@ out:
 	return err;
 }
 
-/* 6.2 made dma_buf_vmap() expect the reservation lock held. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#define ex_vmap dma_buf_vmap_unlocked
-#define ex_vunmap dma_buf_vunmap_unlocked
-#else
-#define ex_vmap dma_buf_vmap
-#define ex_vunmap dma_buf_vunmap
-#endif
-
 static int ex_read_first_word(u32 *word)
 {
 	struct iosys_map map;
@@ -317,10 +308,10 @@ static int ex_read_first_word(u32 *word)
 	err = dma_buf_begin_cpu_access(ex.bufs[0], DMA_FROM_DEVICE);
 	if (err)
 		return err;
-	err = ex_vmap(ex.bufs[0], &map);
+	err = dma_buf_vmap_unlocked(ex.bufs[0], &map);
 	if (!err) {
 		*word = *(u32 *)map.vaddr;
-		ex_vunmap(ex.bufs[0], &map);
+		dma_buf_vunmap_unlocked(ex.bufs[0], &map);
 	}
 	dma_buf_end_cpu_access(ex.bufs[0], DMA_FROM_DEVICE);
 	return err;

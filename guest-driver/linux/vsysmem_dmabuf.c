@@ -16,25 +16,25 @@
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 
+#include "vsysmem_compat.h"
 #include "vsysmem_internal.h"
 
-static phys_addr_t vsysmem_buffer_phys(const struct vsysmem_object *buf)
+static phys_addr_t vsysmem_buffer_phys(const struct vsysmem_buffer *buf)
 {
-	return buf->sdev->shm_addr + buf->offset;
+	return buf->obj.sdev->shm_addr + buf->offset;
 }
 
-static bool vsysmem_buffer_cpu_ok(const struct vsysmem_object *buf)
+static bool vsysmem_buffer_cpu_ok(const struct vsysmem_buffer *buf)
 {
-	return !(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE) &&
-	       !READ_ONCE(buf->sdev->dead);
+	return !(buf->flags & VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE) &&
+	       !READ_ONCE(buf->obj.sdev->dead);
 }
 
 static struct sg_table *vsysmem_map_dma_buf(struct dma_buf_attachment *attach,
 					    enum dma_data_direction dir)
 {
-	struct vsysmem_object *buf = attach->dmabuf->priv;
+	struct vsysmem_buffer *buf = attach->dmabuf->priv;
 	struct sg_table *sgt;
 	dma_addr_t addr;
 	int err;
@@ -79,19 +79,19 @@ static void vsysmem_unmap_dma_buf(struct dma_buf_attachment *attach,
  * reservation: the user mappings are filled in at fault time, and a
  * fault's PTEs take the cache mode reserved for their physical range.
  */
-static void *vsysmem_buffer_kmap(struct vsysmem_object *buf)
+static void *vsysmem_buffer_kmap(struct vsysmem_buffer *buf)
 {
 	void *vaddr;
 
-	mutex_lock(&buf->sdev->mapped_lock);
+	mutex_lock(&buf->obj.sdev->mapped_lock);
 	vaddr = buf->vaddr;
 	if (!vaddr) {
 		vaddr = memremap(vsysmem_buffer_phys(buf), buf->size,
-				 buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED ?
+				 buf->flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED ?
 				 MEMREMAP_WB : MEMREMAP_WC);
 		buf->vaddr = vaddr;
 	}
-	mutex_unlock(&buf->sdev->mapped_lock);
+	mutex_unlock(&buf->obj.sdev->mapped_lock);
 	return vaddr;
 }
 
@@ -100,9 +100,9 @@ static void *vsysmem_buffer_kmap(struct vsysmem_object *buf)
  * the ones still there.  The count holds a reference to the dma-buf file:
  * the zap goes through its address_space.
  */
-static void vsysmem_vm_get(struct vsysmem_object *buf)
+static void vsysmem_vm_get(struct vsysmem_buffer *buf)
 {
-	struct vsysmem_device *sdev = buf->sdev;
+	struct vsysmem_device *sdev = buf->obj.sdev;
 
 	mutex_lock(&sdev->mapped_lock);
 	if (!buf->mapcount++) {
@@ -119,8 +119,8 @@ static void vsysmem_vm_open(struct vm_area_struct *vma)
 
 static void vsysmem_vm_close(struct vm_area_struct *vma)
 {
-	struct vsysmem_object *buf = vma->vm_private_data;
-	struct vsysmem_device *sdev = buf->sdev;
+	struct vsysmem_buffer *buf = vma->vm_private_data;
+	struct vsysmem_device *sdev = buf->obj.sdev;
 
 	mutex_lock(&sdev->mapped_lock);
 	if (!--buf->mapcount) {
@@ -139,8 +139,8 @@ static void vsysmem_vm_close(struct vm_area_struct *vma)
 static vm_fault_t vsysmem_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct vsysmem_object *buf = vma->vm_private_data;
-	struct vsysmem_device *sdev = buf->sdev;
+	struct vsysmem_buffer *buf = vma->vm_private_data;
+	struct vsysmem_device *sdev = buf->obj.sdev;
 	unsigned long pfn, addr;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
@@ -164,35 +164,25 @@ static const struct vm_operations_struct vsysmem_vm_ops = {
 	.fault = vsysmem_vm_fault,
 };
 
-static void vsysmem_vma_flags(struct vm_area_struct *vma, vm_flags_t set,
-			      vm_flags_t clear)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_mod(vma, set, clear);
-#else
-	vma->vm_flags = (vma->vm_flags | set) & ~clear;
-#endif
-}
-
 static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 			       struct vm_area_struct *vma)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 	unsigned long pages = PAGE_ALIGN(buf->size) >> PAGE_SHIFT;
 
 	if (!vsysmem_buffer_cpu_ok(buf))
 		return -EPERM;
-	if ((buf->rights & (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_MAP)) !=
+	if ((buf->obj.rights & (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_MAP)) !=
 	    (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_MAP))
 		return -EACCES;
-	if (!(buf->rights & VIRTIO_SYSMEM_RIGHT_WRITE)) {
+	if (!(buf->obj.rights & VIRTIO_SYSMEM_RIGHT_WRITE)) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
 		/*
 		 * Nor later through mprotect(): the O_RDONLY file keeps
 		 * shared mappings read-only, this covers private ones.
 		 */
-		vsysmem_vma_flags(vma, 0, VM_MAYWRITE);
+		vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	/* A private copy-on-write view of device memory makes no sense. */
 	if (is_cow_mapping(vma->vm_flags))
@@ -201,10 +191,9 @@ static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
 		return -EINVAL;
 	if (!vsysmem_buffer_kmap(buf))
 		return -ENOMEM;
-	if (!(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
+	if (!(buf->flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	vsysmem_vma_flags(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP,
-			  0);
+	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = buf;
 	vma->vm_ops = &vsysmem_vm_ops;
 	vsysmem_vm_get(buf);
@@ -217,7 +206,7 @@ static int vsysmem_dmabuf_mmap(struct dma_buf *dmabuf,
  */
 void vsysmem_buffers_zap(struct vsysmem_device *sdev)
 {
-	struct vsysmem_object *buf;
+	struct vsysmem_buffer *buf;
 
 	/* Faults that saw the device alive have finished. */
 	down_write(&sdev->fault_lock);
@@ -230,7 +219,7 @@ void vsysmem_buffers_zap(struct vsysmem_device *sdev)
 
 static int vsysmem_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 	void *vaddr;
 
 	if (!vsysmem_buffer_cpu_ok(buf))
@@ -257,25 +246,25 @@ static int vsysmem_begin_cpu_access(struct dma_buf *dmabuf,
 static int vsysmem_end_cpu_access(struct dma_buf *dmabuf,
 				  enum dma_data_direction dir)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 
 	if (!vsysmem_buffer_cpu_ok(buf))
 		return -EPERM;
-	if (!(buf->buf_flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
+	if (!(buf->flags & VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED))
 		wmb(); /* drain write-combining buffers before others look */
 	return 0;
 }
 
 static void vsysmem_dmabuf_release(struct dma_buf *dmabuf)
 {
-	struct vsysmem_object *buf = dmabuf->priv;
+	struct vsysmem_buffer *buf = dmabuf->priv;
 
 	/* No fd, mapping or importer is left. */
 	if (buf->vaddr)
 		memunmap(buf->vaddr);
 	buf->vaddr = NULL;
 	buf->dmabuf = NULL;
-	vsysmem_file_released(buf);
+	vsysmem_file_released(&buf->obj);
 }
 
 static const struct dma_buf_ops vsysmem_dmabuf_ops = {
@@ -299,7 +288,7 @@ bool vsysmem_is_dmabuf(struct dma_buf *dmabuf)
  * Export a kernel-owned buffer handle as a dma-buf.  The dma-buf holds a
  * reference of its own; the handle passes to it when the caller commits.
  */
-struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf)
+struct dma_buf *vsysmem_buffer_export(struct vsysmem_buffer *buf)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp);
 	struct dma_buf *dmabuf;
@@ -307,59 +296,13 @@ struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf)
 	exp.ops = &vsysmem_dmabuf_ops;
 	exp.size = buf->size;
 	/* Without WRITE, the file (and so any shared mapping) is read-only. */
-	exp.flags = buf->rights & VIRTIO_SYSMEM_RIGHT_WRITE ? O_RDWR : O_RDONLY;
+	exp.flags = buf->obj.rights & VIRTIO_SYSMEM_RIGHT_WRITE ? O_RDWR : O_RDONLY;
 	exp.priv = buf;
-	vsysmem_object_get(buf);
+	vsysmem_object_get(&buf->obj);
 	dmabuf = dma_buf_export(&exp);
 	if (IS_ERR(dmabuf))
-		vsysmem_object_put(buf);
+		vsysmem_object_put(&buf->obj);
 	else
 		buf->dmabuf = dmabuf;
 	return dmabuf;
 }
-
-/**
- * vsysmem_buffer_get_info() - where a buffer is and what it allows
- * @buf: a buffer handle
- * @info: out: id, offset, size, rights and flags (@info->fd is untouched)
- *
- * Return: 0, or -EPROTOTYPE if @buf is not a buffer.
- */
-int vsysmem_buffer_get_info(const struct vsysmem_object *buf,
-			    struct vsysmem_buffer_info *info)
-{
-	if (buf->type != VSYSMEM_HANDLE_BUFFER)
-		return -EPROTOTYPE;
-	info->id = buf->id;
-	info->rights = buf->rights;
-	info->flags = buf->buf_flags;
-	info->offset = buf->offset;
-	info->size = buf->size;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vsysmem_buffer_get_info);
-
-/**
- * vsysmem_buffer_to_dma_buf() - turn a buffer handle into a dma-buf
- * @buf: a buffer handle owned by the caller; consumed on success
- *
- * The buffer is closed on the device when the last dma-buf reference goes
- * away (dma_buf_put(), and every fd and importer of it).
- *
- * Return: the dma-buf, or an ERR_PTR (the handle is still the caller's).
- */
-struct dma_buf *vsysmem_buffer_to_dma_buf(struct vsysmem_object *buf)
-{
-	struct dma_buf *dmabuf;
-
-	if (buf->type != VSYSMEM_HANDLE_BUFFER)
-		return ERR_PTR(-EPROTOTYPE);
-	dmabuf = vsysmem_buffer_export(buf);
-	if (IS_ERR(dmabuf))
-		return dmabuf;
-	spin_lock(&buf->lock);
-	buf->owner = VSYSMEM_OWNER_FILE;
-	spin_unlock(&buf->lock);
-	return dmabuf;
-}
-EXPORT_SYMBOL_GPL(vsysmem_buffer_to_dma_buf);

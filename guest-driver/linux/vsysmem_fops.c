@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-sysmem guest driver: the user-space interface (/dev/vsysmemN and
- * the fds it hands out) and the in-kernel interface for other drivers.
+ * the fds it hands out).
  */
 #include <linux/anon_inodes.h>
 #include <linux/dma-buf.h>
@@ -43,7 +43,7 @@ static struct file *vsysmem_file_create(struct vsysmem_object *obj)
 	struct file *file;
 
 	if (obj->type == VSYSMEM_HANDLE_BUFFER) {
-		dmabuf = vsysmem_buffer_export(obj);
+		dmabuf = vsysmem_buffer_export(to_vsysmem_buffer(obj));
 		if (IS_ERR(dmabuf))
 			return ERR_CAST(dmabuf);
 		return dmabuf->file;
@@ -97,10 +97,11 @@ static void vsysmem_uninstall(int fd, struct file *file)
  * Take the handle out of an fd (moving it into the kernel).  The fd stays
  * open but dead.  Returns the object holding the handle's reference.
  */
-static struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev,
-					       int fd, u32 want_type,
-					       struct vsysmem_object *chan)
+struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
+					u32 want_type,
+					struct vsysmem_object *chan)
 {
+	struct vsysmem_endpoint *ep;
 	struct vsysmem_object *obj;
 	struct file *file;
 	int err = 0;
@@ -118,7 +119,9 @@ static struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev,
 		dma_buf_put(dmabuf);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
+	/* Object files hold channel and event pair ends. */
 	obj = file->private_data;
+	ep = to_vsysmem_endpoint(obj);
 	if (obj == chan)
 		err = -EINVAL;	/* a channel cannot carry itself */
 	else if (obj->sdev != sdev)
@@ -126,10 +129,10 @@ static struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev,
 	else if (want_type && vsysmem_object_type(obj) != want_type)
 		err = -EPROTOTYPE;
 	/* A kept end whose peer the device has never seen. */
-	else if (!obj->remote && !obj->bound)
+	else if (!ep->remote && !ep->bound)
 		err = -ENOTCONN;
 	/* The device already holds the other end of a driver pair. */
-	else if (obj->type == VSYSMEM_HANDLE_EVENTPAIR && !obj->remote &&
+	else if (obj->type == VSYSMEM_HANDLE_EVENTPAIR && !ep->remote &&
 		 !(obj->id & VIRTIO_SYSMEM_ID_DEVICE_BIT))
 		err = -EINVAL;
 	if (!err) {
@@ -145,7 +148,7 @@ static struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev,
 	return err ? ERR_PTR(err) : obj;
 }
 
-static int vsysmem_claim_handles(struct vsysmem_object *chan,
+static int vsysmem_claim_handles(struct vsysmem_channel *chan,
 				 const struct vsysmem_msg *m,
 				 struct vsysmem_object **objs)
 {
@@ -163,7 +166,8 @@ static int vsysmem_claim_handles(struct vsysmem_object *chan,
 			err = -EINVAL;
 			break;
 		}
-		objs[i] = vsysmem_claim_fd(chan->sdev, h.fd, h.type, chan);
+		objs[i] = vsysmem_claim_fd(chan->ep.obj.sdev, h.fd, h.type,
+					   &chan->ep.obj);
 		if (IS_ERR(objs[i])) {
 			err = PTR_ERR(objs[i]);
 			break;
@@ -188,12 +192,12 @@ static int vsysmem_check_msg(struct vsysmem_device *sdev,
 	return 0;
 }
 
-static int vsysmem_do_send(struct vsysmem_object *chan,
+static int vsysmem_do_send(struct vsysmem_channel *chan,
 			   const struct vsysmem_msg *m, bool call,
 			   u64 timeout_ns, struct vsysmem_rxmsg **reply,
 			   s32 *epitaph)
 {
-	struct vsysmem_device *sdev = chan->sdev;
+	struct vsysmem_device *sdev = chan->ep.obj.sdev;
 	struct vsysmem_object **objs = NULL;
 	void *bytes;
 	int err;
@@ -260,8 +264,8 @@ static int vsysmem_deliver(struct vsysmem_rxmsg *msg, struct vsysmem_msg *m)
 		h.type = vsysmem_object_type(obj);
 		h.rights = obj->rights;
 		if (obj->type == VSYSMEM_HANDLE_BUFFER) {
-			h.flags = obj->buf_flags;
-			h.size = obj->size;
+			h.flags = to_vsysmem_buffer(obj)->flags;
+			h.size = to_vsysmem_buffer(obj)->size;
 		}
 		if (copy_to_user(&uh[n], &h, sizeof(h))) {
 			err = -EFAULT;
@@ -285,7 +289,7 @@ out:
 	return err;
 }
 
-static long vsysmem_chan_read(struct file *file, struct vsysmem_object *chan,
+static long vsysmem_chan_read(struct file *file, struct vsysmem_channel *chan,
 			      void __user *arg)
 {
 	struct vsysmem_rxmsg *msg;
@@ -296,7 +300,7 @@ static long vsysmem_chan_read(struct file *file, struct vsysmem_object *chan,
 
 	if (copy_from_user(&m, arg, sizeof(m)))
 		return -EFAULT;
-	err = vsysmem_check_msg(chan->sdev, &m, false);
+	err = vsysmem_check_msg(chan->ep.obj.sdev, &m, false);
 	if (err)
 		return err;
 	if (m.status)
@@ -333,7 +337,7 @@ out:
 	return err;
 }
 
-static long vsysmem_chan_write(struct vsysmem_object *chan, void __user *arg)
+static long vsysmem_chan_write(struct vsysmem_channel *chan, void __user *arg)
 {
 	struct vsysmem_msg m;
 
@@ -342,7 +346,7 @@ static long vsysmem_chan_write(struct vsysmem_object *chan, void __user *arg)
 	return vsysmem_do_send(chan, &m, false, 0, NULL, NULL);
 }
 
-static long vsysmem_chan_call(struct vsysmem_object *chan, void __user *arg)
+static long vsysmem_chan_call(struct vsysmem_channel *chan, void __user *arg)
 {
 	struct vsysmem_rxmsg *reply = NULL;
 	struct vsysmem_call c;
@@ -351,7 +355,7 @@ static long vsysmem_chan_call(struct vsysmem_object *chan, void __user *arg)
 
 	if (copy_from_user(&c, arg, sizeof(c)))
 		return -EFAULT;
-	err = vsysmem_check_msg(chan->sdev, &c.rd, false);
+	err = vsysmem_check_msg(chan->ep.obj.sdev, &c.rd, false);
 	if (err || c.rd.status)
 		return err ?: -EINVAL;
 	err = vsysmem_do_send(chan, &c.wr, true, c.timeout_ns, &reply,
@@ -388,9 +392,12 @@ static long vsysmem_object_ioctl(struct file *file, unsigned int cmd,
 {
 	struct vsysmem_object *obj = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	struct vsysmem_channel *chan;
 
-	if (obj->type != VSYSMEM_HANDLE_CHANNEL || obj->remote)
+	if (obj->type != VSYSMEM_HANDLE_CHANNEL ||
+	    to_vsysmem_endpoint(obj)->remote)
 		return -ENOTTY;
+	chan = to_vsysmem_channel(obj);
 	if (READ_ONCE(obj->sdev->dead))
 		return -ENODEV;
 	switch (cmd) {
@@ -401,11 +408,11 @@ static long vsysmem_object_ioctl(struct file *file, unsigned int cmd,
 		return vsysmem_misc_pair(obj->sdev, VSYSMEM_HANDLE_EVENTPAIR,
 					 uarg);
 	case VSYSMEM_IOC_WRITE:
-		return vsysmem_chan_write(obj, uarg);
+		return vsysmem_chan_write(chan, uarg);
 	case VSYSMEM_IOC_READ:
-		return vsysmem_chan_read(file, obj, uarg);
+		return vsysmem_chan_read(file, chan, uarg);
 	case VSYSMEM_IOC_CALL:
-		return vsysmem_chan_call(obj, uarg);
+		return vsysmem_chan_call(chan, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -414,20 +421,22 @@ static long vsysmem_object_ioctl(struct file *file, unsigned int cmd,
 static __poll_t vsysmem_object_poll(struct file *file, poll_table *wait)
 {
 	struct vsysmem_object *obj = file->private_data;
+	struct vsysmem_endpoint *ep = to_vsysmem_endpoint(obj);
+	bool channel = obj->type == VSYSMEM_HANDLE_CHANNEL;
 	__poll_t mask = 0;
 
-	if (obj->remote)
+	if (ep->remote)
 		return 0;
-	poll_wait(file, &obj->wq, wait);
+	poll_wait(file, &ep->wq, wait);
 	spin_lock(&obj->lock);
 	if (obj->owner != VSYSMEM_OWNER_FILE) {
 		mask = EPOLLERR;
 	} else {
-		if (!list_empty(&obj->rxq))
+		if (channel && !list_empty(&to_vsysmem_channel(obj)->rxq))
 			mask |= EPOLLIN | EPOLLRDNORM;
-		if (obj->peer_closed)
+		if (ep->peer_closed)
 			mask |= EPOLLHUP;
-		else if (obj->type == VSYSMEM_HANDLE_CHANNEL && obj->bound)
+		else if (channel && ep->bound)
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}
 	spin_unlock(&obj->lock);
@@ -567,10 +576,10 @@ static long vsysmem_misc_buffer_info(struct vsysmem_device *sdev,
 	if (!vsysmem_is_dmabuf(dmabuf)) {
 		err = -EBADF;
 	} else {
-		struct vsysmem_object *buf = dmabuf->priv;
+		struct vsysmem_buffer *buf = dmabuf->priv;
 
-		err = buf->sdev == sdev ?
-			vsysmem_buffer_get_info(buf, &bi) : -EXDEV;
+		err = buf->obj.sdev == sdev ?
+			vsysmem_buffer_get_info(&buf->obj, &bi) : -EXDEV;
 	}
 	dma_buf_put(dmabuf);
 	if (!err && copy_to_user(arg, &bi, sizeof(bi)))
@@ -635,149 +644,3 @@ void vsysmem_misc_init(struct vsysmem_device *sdev)
 	sdev->misc.fops = &vsysmem_misc_fops;
 	sdev->misc.parent = &sdev->vdev->dev;
 }
-
-/* The in-kernel interface. */
-
-/**
- * vsysmem_connect() - open a channel to the device's Allocator
- * @sdev: the device
- * @protocol: VSYSMEM_PROTOCOL_SYSMEM2 or VSYSMEM_PROTOCOL_SYSMEM1
- *
- * Return: the channel's client end, or an ERR_PTR.
- */
-struct vsysmem_object *vsysmem_connect(struct vsysmem_device *sdev,
-				       u32 protocol)
-{
-	struct vsysmem_object *chan;
-	int err;
-
-	err = vsysmem_object_connect(sdev, protocol, &chan);
-	return err ? ERR_PTR(err) : chan;
-}
-EXPORT_SYMBOL_GPL(vsysmem_connect);
-
-/**
- * vsysmem_channel_create() - create a channel whose server end goes to
- *	the device (in a Duplicate, BindSharedCollection, ... message)
- * @sdev: the device
- * @client: out: the client end
- * @server: out: the server end
- *
- * Return: 0 or a negative errno.
- */
-int vsysmem_channel_create(struct vsysmem_device *sdev,
-			   struct vsysmem_object **client,
-			   struct vsysmem_object **server)
-{
-	return vsysmem_object_pair(sdev, VSYSMEM_HANDLE_CHANNEL, client,
-				   server);
-}
-EXPORT_SYMBOL_GPL(vsysmem_channel_create);
-
-/**
- * vsysmem_object_from_fd() - take a handle from a user-space fd
- * @sdev: the device the handle must belong to
- * @fd: a channel, server end or event pair fd of the calling process
- *
- * The handle moves into the kernel: the fd stays open but dead, as a
- * Zircon handle written into a channel.  This is how a driver receives a
- * collection token from user space.
- *
- * Return: the handle, or an ERR_PTR.
- */
-struct vsysmem_object *vsysmem_object_from_fd(struct vsysmem_device *sdev,
-					      int fd)
-{
-	return vsysmem_claim_fd(sdev, fd, 0, NULL);
-}
-EXPORT_SYMBOL_GPL(vsysmem_object_from_fd);
-
-static int vsysmem_kmsg_check(struct vsysmem_object *chan,
-			      struct vsysmem_kmsg *msg)
-{
-	u32 i;
-
-	if (vsysmem_object_type(chan) != VSYSMEM_HANDLE_CHANNEL)
-		return -EPROTOTYPE;
-	for (i = 0; i < msg->num_handles; i++) {
-		struct vsysmem_object *obj = msg->handles[i];
-
-		if (obj == chan || obj->sdev != chan->sdev ||
-		    obj->type == VSYSMEM_HANDLE_BUFFER ||
-		    (!obj->remote && !obj->bound))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/**
- * vsysmem_channel_write() - send a FIDL message
- * @chan: a channel client end
- * @msg: the message; its handles are consumed, whatever the result
- *
- * A two-way message's reply is lost: use vsysmem_channel_call() for those.
- *
- * Return: 0 or a negative errno.
- */
-int vsysmem_channel_write(struct vsysmem_object *chan,
-			  struct vsysmem_kmsg *msg)
-{
-	int err = vsysmem_kmsg_check(chan, msg);
-	u32 i;
-
-	if (err) {
-		for (i = 0; i < msg->num_handles; i++)
-			vsysmem_handle_close(msg->handles[i]);
-		return err;
-	}
-	return vsysmem_msg_send(chan, msg->bytes, msg->num_bytes,
-				msg->handles, msg->num_handles, false, 0, NULL,
-				NULL);
-}
-EXPORT_SYMBOL_GPL(vsysmem_channel_write);
-
-/**
- * vsysmem_channel_call() - send a two-way FIDL message and wait for its
- *	reply
- * @chan: a channel client end
- * @wr: the request; its txid is chosen here; its handles are consumed
- * @rd: the reply: capacities in, sizes and owned handles out
- * @epitaph: out, may be NULL: the device's status if it closed the channel
- *
- * Return: 0, -EMSGSIZE if the reply does not fit @rd (it is discarded),
- * -EPIPE if the channel was closed, or another negative errno.
- */
-int vsysmem_channel_call(struct vsysmem_object *chan, struct vsysmem_kmsg *wr,
-			 struct vsysmem_kmsg *rd, s32 *epitaph)
-{
-	struct vsysmem_rxmsg *reply = NULL;
-	int err = vsysmem_kmsg_check(chan, wr);
-	u32 i;
-
-	if (err) {
-		for (i = 0; i < wr->num_handles; i++)
-			vsysmem_handle_close(wr->handles[i]);
-		return err;
-	}
-	err = vsysmem_msg_send(chan, wr->bytes, wr->num_bytes, wr->handles,
-			       wr->num_handles, true, 0, &reply, epitaph);
-	if (err)
-		return err;
-	if (reply->num_bytes > rd->num_bytes ||
-	    reply->num_handles > rd->num_handles) {
-		rd->num_bytes = reply->num_bytes;
-		rd->num_handles = reply->num_handles;
-		vsysmem_rxmsg_free(reply);
-		return -EMSGSIZE;
-	}
-	memcpy(rd->bytes, reply->bytes, reply->num_bytes);
-	rd->num_bytes = reply->num_bytes;
-	rd->num_handles = reply->num_handles;
-	for (i = 0; i < reply->num_handles; i++) {
-		rd->handles[i] = reply->handles[i];
-		reply->handles[i] = NULL;
-	}
-	vsysmem_rxmsg_free(reply);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vsysmem_channel_call);

@@ -19,9 +19,8 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <linux/virtio_sysmem.h>
 #include <linux/vsysmem.h>
-
-#include "standard-headers/linux/virtio_sysmem.h"
 
 /* Event buffers the driver keeps posted on the event queue. */
 #define VSYSMEM_EVENT_BUFS	16
@@ -30,13 +29,36 @@
 /* Driver-chosen ids: 1..0x7fffffff (see the device ABI). */
 #define VSYSMEM_ID_DRIVER_MAX	(VIRTIO_SYSMEM_ID_DEVICE_BIT - 1)
 
+/*
+ * Locking.  Outermost first; a lock is only ever taken with the ones
+ * above it held, never the other way round:
+ *
+ *   vsysmem_object.read_lock (mutex): held for a whole channel READ,
+ *	which sleeps, copies to user space (so may fault: mmap_lock) and
+ *	may close handles of a message it frees, i.e. take any lock below.
+ *   mmap_lock (the mm's, held by the core around mmap, vma open/close
+ *	and faults), then
+ *	vsysmem_device.fault_lock (rwsem; read by faults, written once by
+ *	remove() with nothing else held), or
+ *	vsysmem_device.mapped_lock (mutex), then the dma-buf file's
+ *	i_mmap_rwsem (unmap_mapping_range() in the remove() zap).
+ *   The xarray's lock (sdev->objects), then vsysmem_object.lock: only
+ *	remove() nests them, marking what is left peer-closed.
+ *   Leaves, never held together and never held across a sleep or a call
+ *	out of the driver: vsysmem_object.lock, vsysmem_device.pair_lock,
+ *	vsysmem_device.vq_lock, vsysmem_device.close_lock.  Wake-ups of
+ *	an object's wq happen after its lock is dropped.
+ *
+ * vsysmem_devices_lock (vsysmem_kapi.c) only guards the index table.
+ * Virtqueue callbacks run in interrupt context and only schedule work;
+ * everything else runs in process context.
+ */
 struct vsysmem_device {
 	struct kref kref;
 	struct virtio_device *vdev;
 	int index;
 	char name[24];
 	struct miscdevice misc;
-	bool misc_registered;
 
 	/* Negotiated limits, read once from config space. */
 	u64 region_size;
@@ -97,43 +119,90 @@ enum vsysmem_owner {
 	VSYSMEM_OWNER_CLOSED,
 };
 
+/*
+ * One handle: what every kind of object has.  It is embedded in the
+ * struct of its kind (type says which): a channel end in struct
+ * vsysmem_channel, an event pair end in struct vsysmem_eventpair (both
+ * through struct vsysmem_endpoint), a buffer in struct vsysmem_buffer.
+ */
 struct vsysmem_object {
 	struct kref kref;
 	struct vsysmem_device *sdev;
-	u32 type;			/* VSYSMEM_HANDLE_* */
+	u32 type;			/* VSYSMEM_HANDLE_*, never _SERVER */
 	u32 id;
 	u32 rights;
 	/* The following are protected by lock. */
 	spinlock_t lock;
 	enum vsysmem_owner owner;
 	bool registered;		/* in sdev->objects */
+};
+
+/* What channel ends and event pair ends share. */
+struct vsysmem_endpoint {
+	struct vsysmem_object obj;
 	/*
 	 * Pairs the driver created: the kept end (channel client, local
 	 * event pair end) and the end for the device (server, remote) point
 	 * at each other under sdev->pair_lock until the latter is moved.
 	 * 'bound' is set on the kept end once the device holds its peer.
 	 */
-	struct vsysmem_object *peer;
+	struct vsysmem_endpoint *peer;
 	bool bound;
 	bool remote;			/* can only be moved to the device */
 	bool orphan;			/* remote end whose kept end closed */
-
-	/* Channel client ends and event pair ends. */
+	/* Under obj.lock; wq wakes readers and pollers. */
 	wait_queue_head_t wq;
 	bool peer_closed;
 	s32 epitaph;
-	struct list_head rxq;		/* struct vsysmem_rxmsg */
-	struct mutex read_lock;
+};
 
-	/* Buffers. */
-	u64 offset;
+struct vsysmem_channel {
+	struct vsysmem_endpoint ep;
+	struct list_head rxq;		/* struct vsysmem_rxmsg, under lock */
+	struct mutex read_lock;		/* one reader at a time */
+};
+
+struct vsysmem_eventpair {
+	struct vsysmem_endpoint ep;
+};
+
+struct vsysmem_buffer {
+	struct vsysmem_object obj;
+	u64 offset;			/* in the shared memory region */
 	u64 size;
-	u32 buf_flags;
+	u32 flags;			/* VIRTIO_SYSMEM_BUFFER_F_* */
 	void *vaddr;			/* kernel mapping, see vsysmem_dmabuf.c */
 	struct dma_buf *dmabuf;
 	unsigned int mapcount;		/* user vmas, under sdev->mapped_lock */
 	struct list_head mapped;	/* in sdev->mapped_buffers */
 };
+
+static inline bool vsysmem_is_endpoint(const struct vsysmem_object *obj)
+{
+	return obj->type == VSYSMEM_HANDLE_CHANNEL ||
+	       obj->type == VSYSMEM_HANDLE_EVENTPAIR;
+}
+
+static inline struct vsysmem_endpoint *
+to_vsysmem_endpoint(struct vsysmem_object *obj)
+{
+	WARN_ON_ONCE(!vsysmem_is_endpoint(obj));
+	return container_of(obj, struct vsysmem_endpoint, obj);
+}
+
+static inline struct vsysmem_channel *
+to_vsysmem_channel(struct vsysmem_object *obj)
+{
+	WARN_ON_ONCE(obj->type != VSYSMEM_HANDLE_CHANNEL);
+	return container_of(obj, struct vsysmem_channel, ep.obj);
+}
+
+static inline struct vsysmem_buffer *
+to_vsysmem_buffer(struct vsysmem_object *obj)
+{
+	WARN_ON_ONCE(obj->type != VSYSMEM_HANDLE_BUFFER);
+	return container_of(obj, struct vsysmem_buffer, obj);
+}
 
 struct vsysmem_rxmsg {
 	struct list_head node;
@@ -143,25 +212,42 @@ struct vsysmem_rxmsg {
 	u8 bytes[];
 };
 
+/*
+ * Who finishes a request once the device has completed it.  Only a
+ * waited-for request changes state, under vq_lock: WAITED becomes
+ * COMPLETED (the completion path wakes the waiter, who then reads and
+ * frees it) or ABANDONED (the waiter gave up first; the completion path
+ * discards the reply and frees it).
+ */
+enum vsysmem_req_state {
+	VSYSMEM_REQ_WAITED,		/* a caller of vsysmem_req_wait() */
+	VSYSMEM_REQ_COMPLETED,		/* ... which the device has answered */
+	VSYSMEM_REQ_ABANDONED,		/* ... which stopped waiting */
+	VSYSMEM_REQ_ASYNC_REPLY,	/* queue the reply on reply_chan */
+	VSYSMEM_REQ_NO_WAIT,		/* nobody: free it (CLOSE) */
+};
+
 /* A request chain; owned by the submitter until the device completes it. */
 struct vsysmem_req {
 	struct list_head node;		/* in deferred_closes */
 	struct vsysmem_device *sdev;
+	enum vsysmem_req_state state;
 	struct completion done;
 	void *out;
-	u32 out_len;
 	struct virtio_sysmem_resp_hdr *resp;
-	u32 in_len;
+	u32 in_len;			/* resp and room for a reply after it */
 	struct sg_table out_sgt;
 	struct sg_table in_sgt;
 	u32 used_len;
 	int err;			/* transport error, e.g. -ENODEV */
-	bool two_way;			/* has room for a reply */
-	bool completed;
-	bool abandoned;			/* the waiter gave up */
-	struct vsysmem_object *reply_chan; /* queue the reply here (async) */
-	bool fire_and_forget;
+	struct vsysmem_channel *reply_chan; /* for VSYSMEM_REQ_ASYNC_REPLY */
 };
+
+/* A two-way call: the device may hold it until its reply exists. */
+static inline bool vsysmem_req_two_way(const struct vsysmem_req *req)
+{
+	return req->in_len > sizeof(*req->resp);
+}
 
 /* vsysmem_main.c */
 void vsysmem_device_release(struct kref *kref);
@@ -174,6 +260,11 @@ int vsysmem_send_close(struct vsysmem_device *sdev, u32 id);
 int vsysmem_status_to_errno(s32 status);
 void vsysmem_misc_init(struct vsysmem_device *sdev);
 
+/* vsysmem_kapi.c */
+int vsysmem_device_index_alloc(struct vsysmem_device *sdev);
+void vsysmem_device_index_free(struct vsysmem_device *sdev);
+void vsysmem_device_index_destroy(void);
+
 /* vsysmem_object.c */
 struct vsysmem_object *vsysmem_object_new(struct vsysmem_device *sdev,
 					  u32 type);
@@ -184,10 +275,10 @@ struct vsysmem_object *vsysmem_object_lookup(struct vsysmem_device *sdev,
 void vsysmem_object_get(struct vsysmem_object *obj);
 void vsysmem_object_put(struct vsysmem_object *obj);
 void vsysmem_handle_close(struct vsysmem_object *obj);
-void vsysmem_peer_closed(struct vsysmem_object *obj, s32 status);
-void vsysmem_channel_queue(struct vsysmem_object *chan,
+void vsysmem_peer_closed(struct vsysmem_endpoint *ep, s32 status);
+void vsysmem_channel_queue(struct vsysmem_channel *chan,
 			   struct vsysmem_rxmsg *msg);
-void vsysmem_channel_requeue(struct vsysmem_object *chan,
+void vsysmem_channel_requeue(struct vsysmem_channel *chan,
 			     struct vsysmem_rxmsg *msg);
 void vsysmem_file_released(struct vsysmem_object *obj);
 void vsysmem_rxmsg_free(struct vsysmem_rxmsg *msg);
@@ -202,11 +293,11 @@ int vsysmem_object_pair(struct vsysmem_device *sdev, u32 type,
 			struct vsysmem_object **remote);
 int vsysmem_object_connect(struct vsysmem_device *sdev, u32 protocol,
 			   struct vsysmem_object **chan);
-int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
+int vsysmem_msg_send(struct vsysmem_channel *chan, const void *bytes,
 		     u32 num_bytes, struct vsysmem_object **handles,
 		     u32 num_handles, bool call, u64 timeout_ns,
 		     struct vsysmem_rxmsg **reply, s32 *epitaph);
-struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
+struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_channel *chan,
 					      u32 bytes_cap, u32 handles_cap,
 					      bool nonblock, u32 *need_bytes,
 					      u32 *need_handles, s32 *epitaph,
@@ -215,9 +306,12 @@ struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
 /* vsysmem_fops.c */
 extern const struct file_operations vsysmem_misc_fops;
 bool vsysmem_is_object_file(struct file *file);
+struct vsysmem_object *vsysmem_claim_fd(struct vsysmem_device *sdev, int fd,
+					u32 want_type,
+					struct vsysmem_object *chan);
 
 /* vsysmem_dmabuf.c */
-struct dma_buf *vsysmem_buffer_export(struct vsysmem_object *buf);
+struct dma_buf *vsysmem_buffer_export(struct vsysmem_buffer *buf);
 bool vsysmem_is_dmabuf(struct dma_buf *dmabuf);
 void vsysmem_buffers_zap(struct vsysmem_device *sdev);
 

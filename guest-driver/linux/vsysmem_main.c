@@ -10,19 +10,15 @@
  * closed) arrive in buffers the driver keeps posted on the event queue.
  */
 #include <linux/dma-buf.h>
-#include <linux/idr.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <linux/virtio_config.h>
 
+#include "vsysmem_compat.h"
 #include "vsysmem_internal.h"
-
-static DEFINE_IDR(vsysmem_devices);
-static DEFINE_MUTEX(vsysmem_devices_lock);
 
 int vsysmem_status_to_errno(s32 status)
 {
@@ -106,14 +102,13 @@ struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
 	if (!req)
 		return NULL;
 	req->sdev = sdev;
+	req->state = VSYSMEM_REQ_WAITED;
 	init_completion(&req->done);
-	req->out_len = out_len;
 	req->out = vsysmem_buf_alloc(out_len);
 	req->in_len = sizeof(*req->resp) + reply_room;
-	req->two_way = reply_room > 0;
 	req->resp = vsysmem_buf_alloc(req->in_len);
 	if (!req->out || !req->resp ||
-	    vsysmem_sg_table(&req->out_sgt, req->out, req->out_len) ||
+	    vsysmem_sg_table(&req->out_sgt, req->out, out_len) ||
 	    vsysmem_sg_table(&req->in_sgt, req->resp, req->in_len)) {
 		vsysmem_req_free(req);
 		return NULL;
@@ -124,7 +119,7 @@ struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
 void vsysmem_req_free(struct vsysmem_req *req)
 {
 	if (req->reply_chan)
-		vsysmem_object_put(req->reply_chan);
+		vsysmem_object_put(&req->reply_chan->ep.obj);
 	sg_free_table(&req->out_sgt);
 	sg_free_table(&req->in_sgt);
 	kvfree(req->out);
@@ -141,7 +136,8 @@ static bool vsysmem_reqq_has_room(struct vsysmem_device *sdev,
 	spin_lock_irqsave(&sdev->vq_lock, flags);
 	room = sdev->dead ||
 	       (sdev->reqq->num_free > 0 &&
-		(!req->two_way || sdev->num_two_way < sdev->max_two_way));
+		(!vsysmem_req_two_way(req) ||
+		 sdev->num_two_way < sdev->max_two_way));
 	spin_unlock_irqrestore(&sdev->vq_lock, flags);
 	return room;
 }
@@ -150,6 +146,7 @@ static int __vsysmem_req_submit(struct vsysmem_req *req, bool wait)
 {
 	struct vsysmem_device *sdev = req->sdev;
 	struct scatterlist *sgs[2] = { req->out_sgt.sgl, req->in_sgt.sgl };
+	bool two_way = vsysmem_req_two_way(req);
 	unsigned long flags;
 	bool notify = false;
 	int err;
@@ -158,8 +155,7 @@ static int __vsysmem_req_submit(struct vsysmem_req *req, bool wait)
 		spin_lock_irqsave(&sdev->vq_lock, flags);
 		if (sdev->dead) {
 			err = -ENODEV;
-		} else if (req->two_way &&
-			   sdev->num_two_way >= sdev->max_two_way) {
+		} else if (two_way && sdev->num_two_way >= sdev->max_two_way) {
 			/* Keep room for CLOSE: it is what frees held calls. */
 			err = -ENOSPC;
 		} else {
@@ -169,7 +165,7 @@ static int __vsysmem_req_submit(struct vsysmem_req *req, bool wait)
 				notify = virtqueue_kick_prepare(sdev->reqq);
 				atomic_inc(&sdev->num_pending);
 				atomic64_inc(&sdev->num_requests);
-				sdev->num_two_way += req->two_way;
+				sdev->num_two_way += two_way;
 			}
 		}
 		spin_unlock_irqrestore(&sdev->vq_lock, flags);
@@ -239,11 +235,11 @@ int vsysmem_req_wait(struct vsysmem_req *req, u64 timeout_ns)
 		return 0;
 
 	spin_lock_irqsave(&sdev->vq_lock, flags);
-	if (req->completed) {
+	if (req->state == VSYSMEM_REQ_COMPLETED) {
 		spin_unlock_irqrestore(&sdev->vq_lock, flags);
 		return 0;
 	}
-	req->abandoned = true;
+	req->state = VSYSMEM_REQ_ABANDONED;
 	spin_unlock_irqrestore(&sdev->vq_lock, flags);
 	/* The message went out: restarting the syscall would resend it. */
 	return ret == -ERESTARTSYS ? -EINTR : (int)ret;
@@ -259,9 +255,9 @@ int vsysmem_send_close(struct vsysmem_device *sdev, u32 id)
 	if (!req)
 		return -ENOMEM;
 	hdr = req->out;
-	hdr->op = VIRTIO_SYSMEM_OP_CLOSE;
-	hdr->object_id = id;
-	req->fire_and_forget = true;
+	hdr->op = cpu_to_le32(VIRTIO_SYSMEM_OP_CLOSE);
+	hdr->object_id = cpu_to_le32(id);
+	req->state = VSYSMEM_REQ_NO_WAIT;
 	/*
 	 * A CLOSE is how sysmem learns a participant left: never drop it,
 	 * not even for a dying task whose wait would be cut short.  If the
@@ -287,16 +283,18 @@ static void vsysmem_async_reply(struct vsysmem_req *req)
 	struct vsysmem_device *sdev = req->sdev;
 	struct virtio_sysmem_resp_hdr *resp = req->resp;
 	struct vsysmem_rxmsg *msg = NULL;
+	s32 status;
 
 	if (!req->err && req->used_len >= sizeof(*resp)) {
-		if (resp->status == VIRTIO_SYSMEM_S_OK)
+		status = le32_to_cpu(resp->status);
+		if (status == VIRTIO_SYSMEM_S_OK)
 			msg = vsysmem_rxmsg_from_wire(sdev, resp + 1,
 						      req->used_len - sizeof(*resp),
-						      resp->num_bytes,
-						      resp->num_handles);
+						      le32_to_cpu(resp->num_bytes),
+						      le32_to_cpu(resp->num_handles));
 		else
 			dev_dbg(&sdev->vdev->dev, "call on %#x failed: %d\n",
-				req->reply_chan->id, resp->status);
+				req->reply_chan->ep.obj.id, status);
 	}
 	if (msg)
 		vsysmem_channel_queue(req->reply_chan, msg);
@@ -306,32 +304,38 @@ static void vsysmem_req_done(struct vsysmem_req *req)
 {
 	struct vsysmem_device *sdev = req->sdev;
 	struct virtio_sysmem_resp_hdr *resp = req->resp;
+	enum vsysmem_req_state state;
 	unsigned long flags;
-	bool abandoned;
 
-	if (req->fire_and_forget) {
-		vsysmem_req_free(req);
+	spin_lock_irqsave(&sdev->vq_lock, flags);
+	state = req->state;
+	if (state == VSYSMEM_REQ_WAITED)
+		req->state = VSYSMEM_REQ_COMPLETED;
+	spin_unlock_irqrestore(&sdev->vq_lock, flags);
+
+	switch (state) {
+	case VSYSMEM_REQ_WAITED:
+		complete(&req->done);
 		return;
-	}
-	if (req->reply_chan) {
+	case VSYSMEM_REQ_ASYNC_REPLY:
 		vsysmem_async_reply(req);
 		vsysmem_req_free(req);
 		return;
-	}
-
-	spin_lock_irqsave(&sdev->vq_lock, flags);
-	req->completed = true;
-	abandoned = req->abandoned;
-	spin_unlock_irqrestore(&sdev->vq_lock, flags);
-	if (!abandoned) {
-		complete(&req->done);
+	case VSYSMEM_REQ_NO_WAIT:
+		vsysmem_req_free(req);
+		return;
+	case VSYSMEM_REQ_ABANDONED:
+		break;
+	case VSYSMEM_REQ_COMPLETED:
+		WARN_ON_ONCE(1);	/* completed twice */
 		return;
 	}
 	if (!req->err && req->used_len >= sizeof(*resp) &&
-	    resp->status == VIRTIO_SYSMEM_S_OK)
+	    (s32)le32_to_cpu(resp->status) == VIRTIO_SYSMEM_S_OK)
 		vsysmem_discard_wire_handles(sdev, resp + 1,
 					     req->used_len - sizeof(*resp),
-					     resp->num_bytes, resp->num_handles);
+					     le32_to_cpu(resp->num_bytes),
+					     le32_to_cpu(resp->num_handles));
 	vsysmem_req_free(req);
 }
 
@@ -350,7 +354,7 @@ static void vsysmem_drain_reqq(struct vsysmem_device *sdev)
 		req->used_len = min_t(u32, len, req->in_len);
 		atomic_dec(&sdev->num_pending);
 		spin_lock_irqsave(&sdev->vq_lock, flags);
-		sdev->num_two_way -= req->two_way;
+		sdev->num_two_way -= vsysmem_req_two_way(req);
 		spin_unlock_irqrestore(&sdev->vq_lock, flags);
 		wake_up(&sdev->reqq_space);
 		vsysmem_req_done(req);
@@ -384,7 +388,7 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 {
 	struct vsysmem_object *obj;
 	struct vsysmem_rxmsg *msg;
-	u32 num_bytes, num_handles;
+	u32 type, num_bytes, num_handles;
 
 	atomic64_inc(&sdev->num_events);
 	if (len < sizeof(*ev)) {
@@ -392,11 +396,12 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 				     len);
 		return;
 	}
-	num_bytes = ev->num_bytes;
-	num_handles = ev->num_handles;
-	obj = vsysmem_object_lookup(sdev, ev->object_id);
+	type = le32_to_cpu(ev->type);
+	num_bytes = le32_to_cpu(ev->num_bytes);
+	num_handles = le32_to_cpu(ev->num_handles);
+	obj = vsysmem_object_lookup(sdev, le32_to_cpu(ev->object_id));
 
-	switch (ev->type) {
+	switch (type) {
 	case VIRTIO_SYSMEM_EVENT_MESSAGE:
 		if (!obj || obj->type != VSYSMEM_HANDLE_CHANNEL) {
 			vsysmem_discard_wire_handles(sdev, ev + 1,
@@ -407,9 +412,10 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 		msg = vsysmem_rxmsg_from_wire(sdev, ev + 1, len - sizeof(*ev),
 					      num_bytes, num_handles);
 		if (msg)
-			vsysmem_channel_queue(obj, msg);
+			vsysmem_channel_queue(to_vsysmem_channel(obj), msg);
 		break;
 	case VIRTIO_SYSMEM_EVENT_CLOSED:
+		/* Only channel and event pair ends are registered. */
 		if (!obj)
 			break;
 		/* The epitaph message stays readable before the hangup. */
@@ -419,13 +425,15 @@ static void vsysmem_handle_event(struct vsysmem_device *sdev,
 						      len - sizeof(*ev),
 						      num_bytes, 0);
 			if (msg)
-				vsysmem_channel_queue(obj, msg);
+				vsysmem_channel_queue(to_vsysmem_channel(obj),
+						      msg);
 		}
-		vsysmem_peer_closed(obj, ev->status);
+		vsysmem_peer_closed(to_vsysmem_endpoint(obj),
+				    le32_to_cpu(ev->status));
 		break;
 	default:
 		dev_warn_ratelimited(&sdev->vdev->dev, "unknown event %u\n",
-				     ev->type);
+				     type);
 		break;
 	}
 	if (obj)
@@ -500,29 +508,19 @@ static int vsysmem_fill_evq(struct vsysmem_device *sdev)
 
 static int vsysmem_find_vqs(struct vsysmem_device *sdev)
 {
+	struct virtqueue_info info[VIRTIO_SYSMEM_VQ_MAX] = {
+		[VIRTIO_SYSMEM_VQ_REQUEST] = {
+			.name = "request", .callback = vsysmem_reqq_cb
+		},
+		[VIRTIO_SYSMEM_VQ_EVENT] = {
+			.name = "event", .callback = vsysmem_evq_cb
+		},
+	};
 	struct virtqueue *vqs[VIRTIO_SYSMEM_VQ_MAX];
 	int err;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-	struct virtqueue_info info[VIRTIO_SYSMEM_VQ_MAX] = {
-		[VIRTIO_SYSMEM_VQ_REQUEST] = { "request", vsysmem_reqq_cb },
-		[VIRTIO_SYSMEM_VQ_EVENT] = { "event", vsysmem_evq_cb },
-	};
 
 	err = virtio_find_vqs(sdev->vdev, VIRTIO_SYSMEM_VQ_MAX, vqs, info,
 			      NULL);
-#else
-	vq_callback_t *cbs[VIRTIO_SYSMEM_VQ_MAX] = {
-		[VIRTIO_SYSMEM_VQ_REQUEST] = vsysmem_reqq_cb,
-		[VIRTIO_SYSMEM_VQ_EVENT] = vsysmem_evq_cb,
-	};
-	static const char * const names[VIRTIO_SYSMEM_VQ_MAX] = {
-		[VIRTIO_SYSMEM_VQ_REQUEST] = "request",
-		[VIRTIO_SYSMEM_VQ_EVENT] = "event",
-	};
-
-	err = virtio_find_vqs(sdev->vdev, VIRTIO_SYSMEM_VQ_MAX, vqs, cbs,
-			      names, NULL);
-#endif
 	if (err)
 		return err;
 	sdev->reqq = vqs[VIRTIO_SYSMEM_VQ_REQUEST];
@@ -643,19 +641,14 @@ static int vsysmem_probe(struct virtio_device *vdev)
 	if (err)
 		goto err_reset;
 
-	mutex_lock(&vsysmem_devices_lock);
-	sdev->index = idr_alloc(&vsysmem_devices, sdev, 0, 0, GFP_KERNEL);
-	mutex_unlock(&vsysmem_devices_lock);
-	if (sdev->index < 0) {
-		err = sdev->index;
+	err = vsysmem_device_index_alloc(sdev);
+	if (err < 0)
 		goto err_reset;
-	}
 	snprintf(sdev->name, sizeof(sdev->name), "vsysmem%d", sdev->index);
 	vsysmem_misc_init(sdev);
 	err = misc_register(&sdev->misc);
 	if (err)
 		goto err_idr;
-	sdev->misc_registered = true;
 
 	dev_info(&vdev->dev,
 		 "/dev/%s: region %#llx bytes at %pa, %u-entry request ring%s\n",
@@ -665,9 +658,7 @@ static int vsysmem_probe(struct virtio_device *vdev)
 	return 0;
 
 err_idr:
-	mutex_lock(&vsysmem_devices_lock);
-	idr_remove(&vsysmem_devices, sdev->index);
-	mutex_unlock(&vsysmem_devices_lock);
+	vsysmem_device_index_free(sdev);
 err_reset:
 	virtio_reset_device(vdev);
 	sdev->dead = true;
@@ -697,9 +688,7 @@ static void vsysmem_remove(struct virtio_device *vdev)
 
 	/* No new users; open fds see -ENODEV from now on. */
 	misc_deregister(&sdev->misc);
-	mutex_lock(&vsysmem_devices_lock);
-	idr_remove(&vsysmem_devices, sdev->index);
-	mutex_unlock(&vsysmem_devices_lock);
+	vsysmem_device_index_free(sdev);
 
 	virtio_reset_device(vdev);
 	spin_lock_irqsave(&sdev->vq_lock, flags);
@@ -733,41 +722,12 @@ static void vsysmem_remove(struct virtio_device *vdev)
 	 */
 	xa_lock(&sdev->objects);
 	xa_for_each(&sdev->objects, id, obj)
-		vsysmem_peer_closed(obj, VIRTIO_SYSMEM_S_PEER_CLOSED);
+		vsysmem_peer_closed(to_vsysmem_endpoint(obj),
+				    VIRTIO_SYSMEM_S_PEER_CLOSED);
 	xa_unlock(&sdev->objects);
 	vdev->priv = NULL;
 	kref_put(&sdev->kref, vsysmem_device_release);
 }
-
-/**
- * vsysmem_device_get() - find a virtio-sysmem device
- * @index: N of /dev/vsysmemN
- *
- * Return: the device with a reference the caller drops with
- * vsysmem_device_put(), or NULL if there is no such device.
- */
-struct vsysmem_device *vsysmem_device_get(unsigned int index)
-{
-	struct vsysmem_device *sdev;
-
-	mutex_lock(&vsysmem_devices_lock);
-	sdev = idr_find(&vsysmem_devices, index);
-	if (sdev)
-		kref_get(&sdev->kref);
-	mutex_unlock(&vsysmem_devices_lock);
-	return sdev;
-}
-EXPORT_SYMBOL_GPL(vsysmem_device_get);
-
-/**
- * vsysmem_device_put() - drop a reference from vsysmem_device_get()
- * @sdev: the device
- */
-void vsysmem_device_put(struct vsysmem_device *sdev)
-{
-	kref_put(&sdev->kref, vsysmem_device_release);
-}
-EXPORT_SYMBOL_GPL(vsysmem_device_put);
 
 static const struct virtio_device_id vsysmem_id_table[] = {
 	{ VIRTIO_ID_SYSMEM, VIRTIO_DEV_ANY_ID },
@@ -798,7 +758,7 @@ static int __init vsysmem_init(void)
 static void __exit vsysmem_exit(void)
 {
 	unregister_virtio_driver(&vsysmem_driver);
-	idr_destroy(&vsysmem_devices);
+	vsysmem_device_index_destroy();
 }
 
 module_init(vsysmem_init);

@@ -26,25 +26,54 @@ static atomic_t *vsysmem_counter(struct vsysmem_device *sdev, u32 type)
 	}
 }
 
-struct vsysmem_object *vsysmem_object_new(struct vsysmem_device *sdev,
-					  u32 type)
+static void vsysmem_object_init(struct vsysmem_object *obj,
+				struct vsysmem_device *sdev, u32 type)
 {
-	struct vsysmem_object *obj;
-
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
-	if (!obj)
-		return NULL;
 	kref_init(&obj->kref);
 	kref_get(&sdev->kref);
 	obj->sdev = sdev;
 	obj->type = type;
 	obj->owner = VSYSMEM_OWNER_KERNEL;
 	spin_lock_init(&obj->lock);
-	init_waitqueue_head(&obj->wq);
-	INIT_LIST_HEAD(&obj->rxq);
-	mutex_init(&obj->read_lock);
 	atomic_inc(vsysmem_counter(sdev, type));
-	return obj;
+}
+
+/* A new kernel-owned handle of the given kind, or NULL. */
+struct vsysmem_object *vsysmem_object_new(struct vsysmem_device *sdev,
+					  u32 type)
+{
+	struct vsysmem_endpoint *ep;
+	struct vsysmem_channel *chan;
+	struct vsysmem_eventpair *evp;
+	struct vsysmem_buffer *buf;
+
+	switch (type) {
+	case VSYSMEM_HANDLE_BUFFER:
+		buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+		if (!buf)
+			return NULL;
+		vsysmem_object_init(&buf->obj, sdev, type);
+		return &buf->obj;
+	case VSYSMEM_HANDLE_CHANNEL:
+		chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+		if (!chan)
+			return NULL;
+		INIT_LIST_HEAD(&chan->rxq);
+		mutex_init(&chan->read_lock);
+		ep = &chan->ep;
+		break;
+	case VSYSMEM_HANDLE_EVENTPAIR:
+		evp = kzalloc(sizeof(*evp), GFP_KERNEL);
+		if (!evp)
+			return NULL;
+		ep = &evp->ep;
+		break;
+	default:
+		return NULL;
+	}
+	init_waitqueue_head(&ep->wq);
+	vsysmem_object_init(&ep->obj, sdev, type);
+	return &ep->obj;
 }
 
 static void vsysmem_object_release(struct kref *kref)
@@ -52,10 +81,23 @@ static void vsysmem_object_release(struct kref *kref)
 	struct vsysmem_object *obj =
 		container_of(kref, struct vsysmem_object, kref);
 	struct vsysmem_device *sdev = obj->sdev;
+	struct vsysmem_channel *chan;
 
-	WARN_ON_ONCE(!list_empty(&obj->rxq));
-	mutex_destroy(&obj->read_lock);
-	kfree(obj);
+	switch (obj->type) {
+	case VSYSMEM_HANDLE_BUFFER:
+		kfree(to_vsysmem_buffer(obj));
+		break;
+	case VSYSMEM_HANDLE_CHANNEL:
+		chan = to_vsysmem_channel(obj);
+		WARN_ON_ONCE(!list_empty(&chan->rxq));
+		mutex_destroy(&chan->read_lock);
+		kfree(chan);
+		break;
+	default:
+		kfree(container_of(to_vsysmem_endpoint(obj),
+				   struct vsysmem_eventpair, ep));
+		break;
+	}
 	kref_put(&sdev->kref, vsysmem_device_release);
 }
 
@@ -121,13 +163,18 @@ static void vsysmem_object_unregister(struct vsysmem_object *obj)
 	}
 }
 
+/* Drop what a channel end has queued (nothing for other kinds). */
 static void vsysmem_rxq_purge(struct vsysmem_object *obj)
 {
 	struct vsysmem_rxmsg *msg, *tmp;
+	struct vsysmem_channel *chan;
 	LIST_HEAD(list);
 
+	if (obj->type != VSYSMEM_HANDLE_CHANNEL)
+		return;
+	chan = to_vsysmem_channel(obj);
 	spin_lock(&obj->lock);
-	list_splice_init(&obj->rxq, &list);
+	list_splice_init(&chan->rxq, &list);
 	spin_unlock(&obj->lock);
 	list_for_each_entry_safe(msg, tmp, &list, node) {
 		list_del(&msg->node);
@@ -139,10 +186,43 @@ static void vsysmem_rxq_purge(struct vsysmem_object *obj)
  * Close obj's handle: the owner gives up the handle and its reference.
  * The device hears CLOSE for everything it knows about.
  */
+/*
+ * An endpoint's handle is closed: unpair it.  Returns whether the device
+ * knows the id and must hear CLOSE.
+ */
+static bool vsysmem_endpoint_unpair(struct vsysmem_endpoint *ep)
+{
+	struct vsysmem_device *sdev = ep->obj.sdev;
+	struct vsysmem_endpoint *peer;
+	bool tell_device = true;
+
+	spin_lock(&sdev->pair_lock);
+	peer = ep->peer;
+	if (peer) {
+		/* A pair the device has not seen yet: only the peer cares. */
+		ep->peer = NULL;
+		peer->peer = NULL;
+		tell_device = false;
+		if (ep->remote) {
+			vsysmem_object_get(&peer->obj);
+		} else {
+			peer->orphan = true;
+			peer = NULL;
+		}
+	} else if (ep->remote || !ep->bound) {
+		tell_device = false;
+	}
+	spin_unlock(&sdev->pair_lock);
+	if (peer) {
+		vsysmem_peer_closed(peer, VIRTIO_SYSMEM_S_PEER_CLOSED);
+		vsysmem_object_put(&peer->obj);
+	}
+	return tell_device;
+}
+
 void vsysmem_handle_close(struct vsysmem_object *obj)
 {
 	struct vsysmem_device *sdev = obj->sdev;
-	struct vsysmem_object *peer;
 	bool tell_device = true;
 
 	spin_lock(&obj->lock);
@@ -155,27 +235,8 @@ void vsysmem_handle_close(struct vsysmem_object *obj)
 	obj->owner = VSYSMEM_OWNER_CLOSED;
 	spin_unlock(&obj->lock);
 
-	spin_lock(&sdev->pair_lock);
-	peer = obj->peer;
-	if (peer) {
-		/* A pair the device has not seen yet: only the peer cares. */
-		obj->peer = NULL;
-		peer->peer = NULL;
-		tell_device = false;
-		if (obj->remote) {
-			vsysmem_object_get(peer);
-		} else {
-			peer->orphan = true;
-			peer = NULL;
-		}
-	} else if (obj->remote || !obj->bound) {
-		tell_device = false;
-	}
-	spin_unlock(&sdev->pair_lock);
-	if (peer) {
-		vsysmem_peer_closed(peer, VIRTIO_SYSMEM_S_PEER_CLOSED);
-		vsysmem_object_put(peer);
-	}
+	if (vsysmem_is_endpoint(obj))
+		tell_device = vsysmem_endpoint_unpair(to_vsysmem_endpoint(obj));
 
 	vsysmem_object_unregister(obj);
 	vsysmem_rxq_purge(obj);
@@ -185,39 +246,15 @@ void vsysmem_handle_close(struct vsysmem_object *obj)
 	vsysmem_object_put(obj);
 }
 
-/**
- * vsysmem_object_close() - close a handle held by an in-kernel user
- * @obj: the handle; the caller must not use it afterwards
- */
-void vsysmem_object_close(struct vsysmem_object *obj)
+void vsysmem_peer_closed(struct vsysmem_endpoint *ep, s32 status)
 {
-	if (obj)
-		vsysmem_handle_close(obj);
-}
-EXPORT_SYMBOL_GPL(vsysmem_object_close);
-
-/**
- * vsysmem_object_type() - what kind of handle an object is
- * @obj: the handle
- *
- * Return: VSYSMEM_HANDLE_CHANNEL, _CHANNEL_SERVER, _BUFFER or _EVENTPAIR.
- */
-u32 vsysmem_object_type(const struct vsysmem_object *obj)
-{
-	return obj->remote && obj->type == VSYSMEM_HANDLE_CHANNEL ?
-		VSYSMEM_HANDLE_CHANNEL_SERVER : obj->type;
-}
-EXPORT_SYMBOL_GPL(vsysmem_object_type);
-
-void vsysmem_peer_closed(struct vsysmem_object *obj, s32 status)
-{
-	spin_lock(&obj->lock);
-	if (!obj->peer_closed) {
-		obj->peer_closed = true;
-		obj->epitaph = status;
+	spin_lock(&ep->obj.lock);
+	if (!ep->peer_closed) {
+		ep->peer_closed = true;
+		ep->epitaph = status;
 	}
-	spin_unlock(&obj->lock);
-	wake_up_interruptible_all(&obj->wq);
+	spin_unlock(&ep->obj.lock);
+	wake_up_interruptible_all(&ep->wq);
 }
 
 void vsysmem_rxmsg_free(struct vsysmem_rxmsg *msg)
@@ -230,35 +267,36 @@ void vsysmem_rxmsg_free(struct vsysmem_rxmsg *msg)
 	kfree(msg);
 }
 
-static void vsysmem_channel_add(struct vsysmem_object *chan,
+static void vsysmem_channel_add(struct vsysmem_channel *chan,
 				struct vsysmem_rxmsg *msg, bool head)
 {
+	struct vsysmem_object *obj = &chan->ep.obj;
 	bool queued = false;
 
-	spin_lock(&chan->lock);
-	if (chan->owner != VSYSMEM_OWNER_CLOSED &&
-	    chan->owner != VSYSMEM_OWNER_MOVED) {
+	spin_lock(&obj->lock);
+	if (obj->owner != VSYSMEM_OWNER_CLOSED &&
+	    obj->owner != VSYSMEM_OWNER_MOVED) {
 		if (head)
 			list_add(&msg->node, &chan->rxq);
 		else
 			list_add_tail(&msg->node, &chan->rxq);
 		queued = true;
 	}
-	spin_unlock(&chan->lock);
+	spin_unlock(&obj->lock);
 	if (queued)
-		wake_up_interruptible_all(&chan->wq);
+		wake_up_interruptible_all(&chan->ep.wq);
 	else
 		vsysmem_rxmsg_free(msg);
 }
 
-void vsysmem_channel_queue(struct vsysmem_object *chan,
+void vsysmem_channel_queue(struct vsysmem_channel *chan,
 			   struct vsysmem_rxmsg *msg)
 {
 	vsysmem_channel_add(chan, msg, false);
 }
 
 /* Put back a message a reader could not take; it stays first. */
-void vsysmem_channel_requeue(struct vsysmem_object *chan,
+void vsysmem_channel_requeue(struct vsysmem_channel *chan,
 			     struct vsysmem_rxmsg *msg)
 {
 	vsysmem_channel_add(chan, msg, true);
@@ -301,29 +339,30 @@ void vsysmem_discard_wire_handles(struct vsysmem_device *sdev,
 		return;
 	wh = data + num_bytes;
 	for (i = 0; i < num_handles; i++)
-		if (wh[i].id != VIRTIO_SYSMEM_ID_INVALID)
-			vsysmem_send_close(sdev, wh[i].id);
+		if (le32_to_cpu(wh[i].id) != VIRTIO_SYSMEM_ID_INVALID)
+			vsysmem_send_close(sdev, le32_to_cpu(wh[i].id));
 }
 
 static struct vsysmem_object *
 vsysmem_object_from_wire(struct vsysmem_device *sdev,
 			 const struct virtio_sysmem_handle *wh)
 {
+	u32 id = le32_to_cpu(wh->id), wire_type = le32_to_cpu(wh->type);
+	u64 offset = le64_to_cpu(wh->offset), size = le64_to_cpu(wh->size);
 	struct vsysmem_object *obj;
 	u32 type;
 
-	switch (wh->type) {
+	switch (wire_type) {
 	case VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT:
 		type = VSYSMEM_HANDLE_CHANNEL;
 		break;
 	case VIRTIO_SYSMEM_HANDLE_BUFFER:
 		type = VSYSMEM_HANDLE_BUFFER;
-		if (!wh->size || !PAGE_ALIGNED(wh->offset) ||
-		    wh->offset >= sdev->shm_len ||
-		    wh->size > sdev->shm_len - wh->offset) {
+		if (!size || !PAGE_ALIGNED(offset) || offset >= sdev->shm_len ||
+		    size > sdev->shm_len - offset) {
 			dev_warn_ratelimited(&sdev->vdev->dev,
 					     "buffer %#x at %#llx+%#llx outside the region\n",
-					     wh->id, wh->offset, wh->size);
+					     id, offset, size);
 			return ERR_PTR(-EPROTO);
 		}
 		break;
@@ -333,26 +372,31 @@ vsysmem_object_from_wire(struct vsysmem_device *sdev,
 	default:
 		/* Server ends are served by the device, never by the guest. */
 		dev_warn_ratelimited(&sdev->vdev->dev,
-				     "unexpected handle type %u\n", wh->type);
+				     "unexpected handle type %u\n", wire_type);
 		return ERR_PTR(-EPROTO);
 	}
-	if (wh->id == VIRTIO_SYSMEM_ID_INVALID)
+	if (id == VIRTIO_SYSMEM_ID_INVALID)
 		return ERR_PTR(-EPROTO);
 
 	obj = vsysmem_object_new(sdev, type);
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
-	obj->rights = wh->rights;
-	obj->bound = true;
+	obj->rights = le32_to_cpu(wh->rights);
 	if (type == VSYSMEM_HANDLE_BUFFER) {
-		obj->id = wh->id;
-		obj->offset = wh->offset;
-		obj->size = wh->size;
-		obj->buf_flags = wh->flags;
-	} else if (vsysmem_object_register(obj, wh->id)) {
+		struct vsysmem_buffer *buf = to_vsysmem_buffer(obj);
+
+		obj->id = id;
+		buf->offset = offset;
+		buf->size = size;
+		buf->flags = le32_to_cpu(wh->flags);
+		return obj;
+	}
+	/* The device holds the peer of what it sends. */
+	to_vsysmem_endpoint(obj)->bound = true;
+	if (vsysmem_object_register(obj, id)) {
 		/* Already known: the device broke the id rules. */
 		dev_warn_ratelimited(&sdev->vdev->dev, "duplicate id %#x\n",
-				     wh->id);
+				     id);
 		atomic_dec(vsysmem_counter(sdev, type));
 		vsysmem_object_put(obj);
 		return ERR_PTR(-EPROTO);
@@ -399,8 +443,10 @@ struct vsysmem_rxmsg *vsysmem_rxmsg_from_wire(struct vsysmem_device *sdev,
 			u32 j;
 
 			for (j = i; j < num_handles; j++)
-				if (wh[j].id != VIRTIO_SYSMEM_ID_INVALID)
-					vsysmem_send_close(sdev, wh[j].id);
+				if (le32_to_cpu(wh[j].id) !=
+				    VIRTIO_SYSMEM_ID_INVALID)
+					vsysmem_send_close(sdev,
+							   le32_to_cpu(wh[j].id));
 			msg->num_handles = i;
 			vsysmem_rxmsg_free(msg);
 			return NULL;
@@ -420,6 +466,7 @@ int vsysmem_object_pair(struct vsysmem_device *sdev, u32 type,
 			struct vsysmem_object **kept,
 			struct vsysmem_object **remote)
 {
+	struct vsysmem_endpoint *kep, *rep;
 	struct vsysmem_object *k, *r;
 	int err;
 
@@ -437,8 +484,10 @@ int vsysmem_object_pair(struct vsysmem_device *sdev, u32 type,
 		vsysmem_handle_close(k);
 		return err;
 	}
+	kep = to_vsysmem_endpoint(k);
+	rep = to_vsysmem_endpoint(r);
 	r->id = k->id;
-	r->remote = true;
+	rep->remote = true;
 	if (type == VSYSMEM_HANDLE_CHANNEL) {
 		k->rights = VSYSMEM_RIGHT_TRANSFER | VSYSMEM_RIGHT_READ |
 			    VSYSMEM_RIGHT_WRITE | VSYSMEM_RIGHT_SIGNAL;
@@ -448,8 +497,8 @@ int vsysmem_object_pair(struct vsysmem_device *sdev, u32 type,
 	}
 	r->rights = k->rights;
 	spin_lock(&sdev->pair_lock);
-	k->peer = r;
-	r->peer = k;
+	kep->peer = rep;
+	rep->peer = kep;
 	spin_unlock(&sdev->pair_lock);
 	*kept = k;
 	*remote = r;
@@ -486,9 +535,9 @@ int vsysmem_object_connect(struct vsysmem_device *sdev, u32 protocol,
 		goto err_close;
 	}
 	hdr = req->out;
-	hdr->op = VIRTIO_SYSMEM_OP_CONNECT;
-	hdr->object_id = chan->id;
-	hdr->arg = protocol;
+	hdr->op = cpu_to_le32(VIRTIO_SYSMEM_OP_CONNECT);
+	hdr->object_id = cpu_to_le32(chan->id);
+	hdr->arg = cpu_to_le32(protocol);
 	err = vsysmem_req_submit(req);
 	if (err) {
 		vsysmem_req_free(req);
@@ -501,17 +550,17 @@ int vsysmem_object_connect(struct vsysmem_device *sdev, u32 protocol,
 	if (!err && req->used_len < sizeof(*req->resp))
 		err = -EPROTO;
 	if (!err)
-		err = vsysmem_status_to_errno(req->resp->status);
+		err = vsysmem_status_to_errno(le32_to_cpu(req->resp->status));
 	vsysmem_req_free(req);
 	if (err)
 		goto err_close;
-	chan->bound = true;
+	to_vsysmem_endpoint(chan)->bound = true;
 	*chanp = chan;
 	return 0;
 
 err_abandoned:
 	/* The device may have opened it: let CLOSE tidy up. */
-	chan->bound = true;
+	to_vsysmem_endpoint(chan)->bound = true;
 err_close:
 	vsysmem_handle_close(chan);
 	return err;
@@ -534,26 +583,29 @@ static void vsysmem_move_handles(struct vsysmem_device *sdev,
 	*num_orphans = 0;
 	for (i = 0; i < num_handles; i++) {
 		struct vsysmem_object *obj = handles[i];
-		struct vsysmem_object *kept = NULL;
+		struct vsysmem_endpoint *ep = to_vsysmem_endpoint(obj);
+		struct vsysmem_endpoint *kept;
+		u32 type;
 
-		memset(&wh[i], 0, sizeof(wh[i]));
-		wh[i].id = obj->id;
-		wh[i].rights = obj->rights;
 		if (obj->type == VSYSMEM_HANDLE_EVENTPAIR)
-			wh[i].type = VIRTIO_SYSMEM_HANDLE_EVENTPAIR;
-		else if (obj->remote)
-			wh[i].type = VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER;
+			type = VIRTIO_SYSMEM_HANDLE_EVENTPAIR;
+		else if (ep->remote)
+			type = VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER;
 		else
-			wh[i].type = VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT;
+			type = VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT;
+		memset(&wh[i], 0, sizeof(wh[i]));
+		wh[i].type = cpu_to_le32(type);
+		wh[i].id = cpu_to_le32(obj->id);
+		wh[i].rights = cpu_to_le32(obj->rights);
 
 		spin_lock(&sdev->pair_lock);
-		if (obj->remote) {
-			kept = obj->peer;
-			obj->peer = NULL;
+		if (ep->remote) {
+			kept = ep->peer;
+			ep->peer = NULL;
 			if (kept) {
 				kept->peer = NULL;
 				kept->bound = true;
-			} else if (obj->orphan) {
+			} else if (ep->orphan) {
 				orphans[(*num_orphans)++] = obj->id;
 			}
 		}
@@ -563,7 +615,7 @@ static void vsysmem_move_handles(struct vsysmem_device *sdev,
 		obj->owner = VSYSMEM_OWNER_MOVED;
 		spin_unlock(&obj->lock);
 		/* Readers and pollers of the now dead fd must not wait on. */
-		wake_up_interruptible_all(&obj->wq);
+		wake_up_interruptible_all(&ep->wq);
 		/* The device holds it now; its id no longer routes here. */
 		vsysmem_object_unregister(obj);
 		vsysmem_rxq_purge(obj);
@@ -581,13 +633,16 @@ static void vsysmem_unsent_handles(struct vsysmem_device *sdev,
 				   const struct virtio_sysmem_handle *wh,
 				   u32 num_handles)
 {
-	u32 i;
+	u32 i, type, id;
 
-	for (i = 0; i < num_handles; i++)
-		if (wh[i].type == VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT ||
-		    (wh[i].type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR &&
-		     (wh[i].id & VIRTIO_SYSMEM_ID_DEVICE_BIT)))
-			vsysmem_send_close(sdev, wh[i].id);
+	for (i = 0; i < num_handles; i++) {
+		type = le32_to_cpu(wh[i].type);
+		id = le32_to_cpu(wh[i].id);
+		if (type == VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT ||
+		    (type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR &&
+		     (id & VIRTIO_SYSMEM_ID_DEVICE_BIT)))
+			vsysmem_send_close(sdev, id);
+	}
 }
 
 /**
@@ -604,16 +659,18 @@ static void vsysmem_unsent_handles(struct vsysmem_device *sdev,
  *
  * Return: 0 or a negative errno.
  */
-int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
+int vsysmem_msg_send(struct vsysmem_channel *chan, const void *bytes,
 		     u32 num_bytes, struct vsysmem_object **handles,
 		     u32 num_handles, bool call, u64 timeout_ns,
 		     struct vsysmem_rxmsg **reply, s32 *epitaph)
 {
-	struct vsysmem_device *sdev = chan->sdev;
+	struct vsysmem_object *obj = &chan->ep.obj;
+	struct vsysmem_device *sdev = obj->sdev;
 	struct virtio_sysmem_resp_hdr *resp;
 	struct virtio_sysmem_req_hdr *hdr;
 	u32 orphans[VIRTIO_SYSMEM_MAX_MSG_HANDLES];
-	u32 num_orphans = 0, txid, reply_room = 0, i;
+	u32 num_orphans = 0, reply_room = 0, i;
+	__le32 txid;	/* FIDL messages are little-endian too */
 	struct vsysmem_req *req;
 	bool two_way;
 	int err;
@@ -624,19 +681,19 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 		err = -EINVAL;
 		goto err_handles;
 	}
-	spin_lock(&chan->lock);
-	if (chan->owner == VSYSMEM_OWNER_CLOSED ||
-	    chan->owner == VSYSMEM_OWNER_MOVED)
+	spin_lock(&obj->lock);
+	if (obj->owner == VSYSMEM_OWNER_CLOSED ||
+	    obj->owner == VSYSMEM_OWNER_MOVED)
 		err = -EBADFD;
-	else if (chan->peer_closed)
+	else if (chan->ep.peer_closed)
 		err = -EPIPE;
-	else if (!chan->bound)
+	else if (!chan->ep.bound)
 		err = -ENOTCONN;
 	else
 		err = 0;
 	if (epitaph)
-		*epitaph = chan->peer_closed ? chan->epitaph : 0;
-	spin_unlock(&chan->lock);
+		*epitaph = chan->ep.peer_closed ? chan->ep.epitaph : 0;
+	spin_unlock(&obj->lock);
 	if (err)
 		goto err_handles;
 
@@ -653,23 +710,25 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 		goto err_handles;
 	}
 	hdr = req->out;
-	hdr->op = VIRTIO_SYSMEM_OP_MESSAGE;
-	hdr->object_id = chan->id;
-	hdr->num_bytes = num_bytes;
-	hdr->num_handles = num_handles;
+	hdr->op = cpu_to_le32(VIRTIO_SYSMEM_OP_MESSAGE);
+	hdr->object_id = cpu_to_le32(obj->id);
+	hdr->num_bytes = cpu_to_le32(num_bytes);
+	hdr->num_handles = cpu_to_le32(num_handles);
 	memcpy(hdr + 1, bytes, num_bytes);
 	if (call) {
 		/* Kernel-chosen txids have the high bit set, as on Zircon. */
-		txid = 0x80000000u | (atomic_inc_return(&sdev->next_txid) &
-				      0x7fffffffu);
+		txid = cpu_to_le32(0x80000000u |
+				   (atomic_inc_return(&sdev->next_txid) &
+				    0x7fffffffu));
 		memcpy(hdr + 1, &txid, sizeof(txid));
 	}
 	vsysmem_move_handles(sdev, handles, num_handles,
 			     (void *)(hdr + 1) + num_bytes, orphans,
 			     &num_orphans);
 	if (two_way && !call) {
-		vsysmem_object_get(chan);
+		vsysmem_object_get(obj);
 		req->reply_chan = chan;
+		req->state = VSYSMEM_REQ_ASYNC_REPLY;
 	}
 
 	err = vsysmem_req_submit(req);
@@ -690,20 +749,20 @@ int vsysmem_msg_send(struct vsysmem_object *chan, const void *bytes,
 	if (!err && req->used_len < sizeof(*resp))
 		err = -EPROTO;
 	if (!err)
-		err = vsysmem_status_to_errno(resp->status);
+		err = vsysmem_status_to_errno(le32_to_cpu(resp->status));
 	if (!err && call) {
 		*reply = vsysmem_rxmsg_from_wire(sdev, resp + 1,
 						 req->used_len - sizeof(*resp),
-						 resp->num_bytes,
-						 resp->num_handles);
+						 le32_to_cpu(resp->num_bytes),
+						 le32_to_cpu(resp->num_handles));
 		if (!*reply)
 			err = -EPROTO;
 	}
 	if (err == -EPIPE && epitaph) {
-		spin_lock(&chan->lock);
-		*epitaph = chan->peer_closed ? chan->epitaph :
+		spin_lock(&obj->lock);
+		*epitaph = chan->ep.peer_closed ? chan->ep.epitaph :
 			   VIRTIO_SYSMEM_S_PEER_CLOSED;
-		spin_unlock(&chan->lock);
+		spin_unlock(&obj->lock);
 	}
 	vsysmem_req_free(req);
 
@@ -718,15 +777,16 @@ err_handles:
 	return err;
 }
 
-static bool vsysmem_channel_readable(struct vsysmem_object *chan)
+static bool vsysmem_channel_readable(struct vsysmem_channel *chan)
 {
+	struct vsysmem_object *obj = &chan->ep.obj;
 	bool ready;
 
-	spin_lock(&chan->lock);
-	ready = !list_empty(&chan->rxq) || chan->peer_closed ||
-		chan->owner == VSYSMEM_OWNER_MOVED ||
-		chan->owner == VSYSMEM_OWNER_CLOSED;
-	spin_unlock(&chan->lock);
+	spin_lock(&obj->lock);
+	ready = !list_empty(&chan->rxq) || chan->ep.peer_closed ||
+		obj->owner == VSYSMEM_OWNER_MOVED ||
+		obj->owner == VSYSMEM_OWNER_CLOSED;
+	spin_unlock(&obj->lock);
 	return ready;
 }
 
@@ -734,16 +794,17 @@ static bool vsysmem_channel_readable(struct vsysmem_object *chan)
  * Take the next message off a channel, if it fits.  With -EMSGSIZE the
  * message stays queued and *need_* say what it needs.
  */
-struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
+struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_channel *chan,
 					      u32 bytes_cap, u32 handles_cap,
 					      bool nonblock, u32 *need_bytes,
 					      u32 *need_handles, s32 *epitaph,
 					      int *err)
 {
+	struct vsysmem_object *obj = &chan->ep.obj;
 	struct vsysmem_rxmsg *msg;
 
 	for (;;) {
-		spin_lock(&chan->lock);
+		spin_lock(&obj->lock);
 		msg = list_first_entry_or_null(&chan->rxq,
 					       struct vsysmem_rxmsg, node);
 		if (msg) {
@@ -751,30 +812,30 @@ struct vsysmem_rxmsg *vsysmem_channel_dequeue(struct vsysmem_object *chan,
 			*need_handles = msg->num_handles;
 			if (msg->num_bytes > bytes_cap ||
 			    msg->num_handles > handles_cap) {
-				spin_unlock(&chan->lock);
+				spin_unlock(&obj->lock);
 				*err = -EMSGSIZE;
 				return NULL;
 			}
 			list_del(&msg->node);
-			spin_unlock(&chan->lock);
+			spin_unlock(&obj->lock);
 			*err = 0;
 			return msg;
 		}
-		if (chan->owner == VSYSMEM_OWNER_CLOSED ||
-		    chan->owner == VSYSMEM_OWNER_MOVED) {
+		if (obj->owner == VSYSMEM_OWNER_CLOSED ||
+		    obj->owner == VSYSMEM_OWNER_MOVED) {
 			*err = -EBADFD;
-		} else if (chan->peer_closed) {
-			*epitaph = chan->epitaph;
+		} else if (chan->ep.peer_closed) {
+			*epitaph = chan->ep.epitaph;
 			*err = -EPIPE;
 		} else if (nonblock) {
 			*err = -EAGAIN;
 		} else {
 			*err = 0;
 		}
-		spin_unlock(&chan->lock);
+		spin_unlock(&obj->lock);
 		if (*err)
 			return NULL;
-		*err = wait_event_interruptible(chan->wq,
+		*err = wait_event_interruptible(chan->ep.wq,
 						vsysmem_channel_readable(chan));
 		if (*err)
 			return NULL;

@@ -4,7 +4,17 @@
  *
  * This header is the one definition of the device ABI, shared by the QEMU
  * device, the Linux guest driver and the tests.  Like every virtio header it
- * uses only fixed-width little-endian types.
+ * uses only fixed-width little-endian types (virtio 1.x is little-endian):
+ * every field is converted with le32_to_cpu() and friends, and signed
+ * values (statuses) travel in two's complement.
+ *
+ * It is authored as a Linux uapi header: guest-driver/include/ stands for
+ * a Linux tree's include/, and this header sits in its uapi/linux/.
+ * QEMU's copy, include/standard-headers/linux/virtio_sysmem.h, is generated
+ * from it by scripts/update-standard-headers.sh with the conversion QEMU's
+ * scripts/update-linux-headers.sh applies to every kernel uapi header it
+ * imports (fixed-width C types, QEMU's include paths).  Edit the uapi
+ * header and regenerate; make check fails when the copy differs.
  *
  * Model
  * -----
@@ -154,12 +164,12 @@ enum virtio_sysmem_op {
 #define VIRTIO_SYSMEM_PROTOCOL_SYSMEM1  2 /* fuchsia.sysmem/Allocator */
 
 struct virtio_sysmem_req_hdr {
-	uint32_t op;            /* enum virtio_sysmem_op */
-	uint32_t object_id;     /* target object */
-	uint32_t num_bytes;     /* FIDL message bytes following the header */
-	uint32_t num_handles;   /* handle entries following the bytes */
-	uint32_t arg;           /* op-specific, 0 if unused */
-	uint32_t reserved;      /* must be 0 */
+	uint32_t op;              /* enum virtio_sysmem_op */
+	uint32_t object_id;       /* target object */
+	uint32_t num_bytes;       /* FIDL message bytes following the header */
+	uint32_t num_handles;     /* handle entries following the bytes */
+	uint32_t arg;             /* op-specific, 0 if unused */
+	uint32_t reserved;        /* must be 0 */
 };
 
 /*
@@ -180,7 +190,7 @@ struct virtio_sysmem_req_hdr {
 #define VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED -70 /* ZX_ERR_PROTOCOL_NOT_SUPPORTED */
 
 struct virtio_sysmem_resp_hdr {
-	int32_t status;         /* VIRTIO_SYSMEM_S_* */
+	uint32_t status;          /* VIRTIO_SYSMEM_S_*, an s32 */
 	/*
 	 * Reply bytes and handles following this header.  With
 	 * VIRTIO_SYSMEM_S_BUFFER_TOO_SMALL, the sizes the reply needed (its
@@ -244,12 +254,12 @@ enum virtio_sysmem_handle_type {
 #define VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED   (1u << 1)
 
 struct virtio_sysmem_handle {
-	uint32_t type;          /* enum virtio_sysmem_handle_type */
-	uint32_t id;            /* object id */
-	uint32_t rights;        /* VIRTIO_SYSMEM_RIGHT_* */
-	uint32_t flags;         /* BUFFER: VIRTIO_SYSMEM_BUFFER_F_*, else 0 */
-	uint64_t offset;        /* BUFFER: offset in the region, else 0 */
-	uint64_t size;          /* BUFFER: size in bytes, else 0 */
+	uint32_t type;            /* enum virtio_sysmem_handle_type */
+	uint32_t id;              /* object id */
+	uint32_t rights;          /* VIRTIO_SYSMEM_RIGHT_* */
+	uint32_t flags;           /* BUFFER: VIRTIO_SYSMEM_BUFFER_F_*, else 0 */
+	uint64_t offset;          /* BUFFER: offset in the region, else 0 */
+	uint64_t size;            /* BUFFER: size in bytes, else 0 */
 };
 
 /*
@@ -280,9 +290,9 @@ enum virtio_sysmem_event_type {
 };
 
 struct virtio_sysmem_event {
-	uint32_t type;          /* enum virtio_sysmem_event_type */
+	uint32_t type;            /* enum virtio_sysmem_event_type */
 	uint32_t object_id;
-	int32_t status;         /* CLOSED: the epitaph status */
+	uint32_t status;          /* CLOSED: the epitaph status, an s32 */
 	uint32_t num_bytes;
 	uint32_t num_handles;
 	uint32_t reserved;

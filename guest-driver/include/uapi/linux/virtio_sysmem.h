@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Virtio sysmem device ABI: Fuchsia's sysmem buffer allocator over virtio.
+ *
+ * This header is the one definition of the device ABI, shared by the QEMU
+ * device, the Linux guest driver and the tests.  Like every virtio header it
+ * uses only fixed-width little-endian types (virtio 1.x is little-endian):
+ * every field is converted with le32_to_cpu() and friends, and signed
+ * values (statuses) travel in two's complement.
+ *
+ * It is authored as a Linux uapi header: guest-driver/include/ stands for
+ * a Linux tree's include/, and this header sits in its uapi/linux/.
+ * QEMU's copy, include/standard-headers/linux/virtio_sysmem.h, is generated
+ * from it by scripts/update-standard-headers.sh with the conversion QEMU's
+ * scripts/update-linux-headers.sh applies to every kernel uapi header it
+ * imports (fixed-width C types, QEMU's include paths).  Edit the uapi
+ * header and regenerate; make check fails when the copy differs.
+ *
+ * Model
+ * -----
+ * The device serves the FIDL protocols fuchsia.sysmem2 and fuchsia.sysmem
+ * (v1).  Every message carried on the request and event queues is a FIDL
+ * transactional message in the FIDL wire format v2, byte for byte what a
+ * Zircon channel would carry, so a Fuchsia guest can forward channel bytes
+ * unchanged.  Zircon handles become 32-bit object ids:
+ *
+ *   - ids 0x00000001..0x7fffffff are chosen by the driver (server ends of
+ *     channels it creates, event pairs it creates);
+ *   - ids 0x80000000..0xffffffff are chosen by the device (buffers, node
+ *     references);
+ *   - id 0 is never valid.
+ *
+ * The device holds the server end of every channel; the driver holds (and
+ * may move between its own clients) the client end, which is named by the
+ * same id.  Buffers live in shared memory region VIRTIO_SYSMEM_SHM_BUFFERS
+ * and are described by (id, offset, size, rights).
+ *
+ * Device ID 57 is PROVISIONAL: it is not assigned by the virtio TC.  IDs
+ * 50-63 are unassigned in the virtio specification; crosvm uses 63 and
+ * some of 60-62 privately, Linux's VIRTIO_ID_DMABUF shadows 37, and a
+ * virtio-pci modern device can only express IDs up to 63 (0x1040 + ID).
+ * It will change if the TC assigns a different number.
+ */
+
+#ifndef _LINUX_VIRTIO_SYSMEM_H
+#define _LINUX_VIRTIO_SYSMEM_H
+
+#include <linux/types.h>
+#include <linux/virtio_types.h>
+
+/* Provisional, see above. */
+#define VIRTIO_ID_SYSMEM                57
+
+/*
+ * Feature bits
+ */
+/* The device also serves fuchsia.sysmem (v1) Allocator connections. */
+#define VIRTIO_SYSMEM_F_V1              0
+/* The device offers a secure (CPU-inaccessible) heap. */
+#define VIRTIO_SYSMEM_F_SECURE_HEAP     1
+
+/*
+ * Virtqueues
+ */
+#define VIRTIO_SYSMEM_VQ_REQUEST        0
+#define VIRTIO_SYSMEM_VQ_EVENT          1
+#define VIRTIO_SYSMEM_VQ_MAX            2
+
+/* Shared memory region ids */
+#define VIRTIO_SYSMEM_SHM_BUFFERS       0
+
+/* Object ids */
+#define VIRTIO_SYSMEM_ID_INVALID        0x00000000u
+#define VIRTIO_SYSMEM_ID_DEVICE_BIT     0x80000000u
+
+/* FIDL channel limits, as Zircon's. */
+#define VIRTIO_SYSMEM_MAX_MSG_BYTES     65536
+#define VIRTIO_SYSMEM_MAX_MSG_HANDLES   64
+
+/*
+ * Device configuration space, read-only for the driver.
+ */
+struct virtio_sysmem_config {
+	/* Size in bytes of shared memory region VIRTIO_SYSMEM_SHM_BUFFERS. */
+	__le64 region_size;
+	/* Largest FIDL message (header included) on either queue. */
+	__le32 max_msg_bytes;
+	/* Largest number of handles one FIDL message may carry. */
+	__le32 max_msg_handles;
+	/*
+	 * Size of the largest event the device writes; every buffer the
+	 * driver posts on the event queue must be at least this large.
+	 */
+	__le32 max_event_bytes;
+	/* Most objects (channels, buffers, event pairs) live at once. */
+	__le32 max_objects;
+};
+
+/*
+ * Request queue
+ * -------------
+ * Each chain is:
+ *
+ *   device-readable:  struct virtio_sysmem_req_hdr
+ *                     hdr.num_bytes bytes of FIDL message (MESSAGE only)
+ *                     hdr.num_handles x struct virtio_sysmem_handle
+ *   device-writable:  struct virtio_sysmem_resp_hdr
+ *                     room for the reply's bytes and handles (two-way calls)
+ *
+ * A chain whose readable part is shorter than the header announces, or whose
+ * writable part cannot hold a struct virtio_sysmem_resp_hdr, breaks the
+ * virtqueue contract and marks the device broken (NEEDS_RESET).  Anything
+ * else wrong with a request is answered with a status, and, where the FIDL
+ * rules say so, the channel it names is closed with an epitaph.
+ *
+ * The device completes one-way messages, CONNECT and CLOSE at once.  It
+ * holds two-way calls until their reply exists (e.g. a hanging
+ * WaitForAllBuffersAllocated), so chains complete out of order.  Held
+ * calls can therefore occupy descriptors indefinitely: a driver must keep
+ * room in the ring for CLOSE (and other non-held requests), e.g. by capping
+ * its outstanding two-way calls below the queue size.
+ *
+ * Ordering: when the device closes a channel it first completes that
+ * channel's held calls (status PEER_CLOSED, or their final reply), then
+ * queues its CLOSED event.  A channel or event pair the driver CLOSEs gets
+ * no CLOSED event: the CLOSE's completion is the last word on that id.
+ *
+ * Status of a MESSAGE that could not be delivered, one-way or two-way: an
+ * id that names nothing is NOT_FOUND; a channel the device closed (until
+ * the driver CLOSEs it), or that closed because of this very message, is
+ * PEER_CLOSED (as zx_channel_write / zx_channel_call).
+ *
+ * Id lifetime: an id stays in use until both ends are gone.  For a channel
+ * the driver created, that is once the driver has seen CLOSED for it (or
+ * sent CLOSE for its client end) and the device has completed the CLOSE;
+ * for a client end moved into the device (CHANNEL_CLIENT), once the device
+ * has sent CLOSED for it.  Drivers should allocate ids cyclically rather
+ * than reuse a just-freed id at once.
+ */
+enum virtio_sysmem_op {
+	/*
+	 * Open a channel to the device's Allocator: object_id is the
+	 * driver-chosen id of the new channel's server end, arg is a
+	 * VIRTIO_SYSMEM_PROTOCOL_* value.
+	 */
+	VIRTIO_SYSMEM_OP_CONNECT = 1,
+	/*
+	 * Write one FIDL message to the channel object_id.  If the message is
+	 * a two-way call (non-zero txid) the reply is written into this
+	 * chain's writable part.
+	 */
+	VIRTIO_SYSMEM_OP_MESSAGE = 2,
+	/*
+	 * The driver dropped its end of object_id (a channel client end, a
+	 * buffer, an event pair end).  For a channel this is "peer closed" for
+	 * the sysmem server: a participant that closes without Release fails
+	 * its collection, exactly as on Fuchsia.
+	 */
+	VIRTIO_SYSMEM_OP_CLOSE = 3,
+};
+
+/* Values of virtio_sysmem_req_hdr.arg for VIRTIO_SYSMEM_OP_CONNECT. */
+#define VIRTIO_SYSMEM_PROTOCOL_SYSMEM2  1 /* fuchsia.sysmem2/Allocator */
+#define VIRTIO_SYSMEM_PROTOCOL_SYSMEM1  2 /* fuchsia.sysmem/Allocator */
+
+struct virtio_sysmem_req_hdr {
+	__le32 op;              /* enum virtio_sysmem_op */
+	__le32 object_id;       /* target object */
+	__le32 num_bytes;       /* FIDL message bytes following the header */
+	__le32 num_handles;     /* handle entries following the bytes */
+	__le32 arg;             /* op-specific, 0 if unused */
+	__le32 reserved;        /* must be 0 */
+};
+
+/*
+ * Status codes.  They are zx_status_t values, so that a status, an epitaph
+ * and a Zircon error all read the same.
+ */
+#define VIRTIO_SYSMEM_S_OK                0
+#define VIRTIO_SYSMEM_S_NOT_SUPPORTED    -2  /* ZX_ERR_NOT_SUPPORTED */
+#define VIRTIO_SYSMEM_S_NO_RESOURCES     -3  /* ZX_ERR_NO_RESOURCES */
+#define VIRTIO_SYSMEM_S_NO_MEMORY        -4  /* ZX_ERR_NO_MEMORY */
+#define VIRTIO_SYSMEM_S_INVALID_ARGS    -10  /* ZX_ERR_INVALID_ARGS */
+#define VIRTIO_SYSMEM_S_BAD_HANDLE      -11  /* ZX_ERR_BAD_HANDLE */
+#define VIRTIO_SYSMEM_S_BUFFER_TOO_SMALL -15 /* ZX_ERR_BUFFER_TOO_SMALL */
+#define VIRTIO_SYSMEM_S_PEER_CLOSED     -24  /* ZX_ERR_PEER_CLOSED */
+#define VIRTIO_SYSMEM_S_NOT_FOUND       -25  /* ZX_ERR_NOT_FOUND */
+#define VIRTIO_SYSMEM_S_ALREADY_EXISTS  -26  /* ZX_ERR_ALREADY_EXISTS */
+#define VIRTIO_SYSMEM_S_WRONG_TYPE      -54  /* ZX_ERR_WRONG_TYPE */
+#define VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED -70 /* ZX_ERR_PROTOCOL_NOT_SUPPORTED */
+
+struct virtio_sysmem_resp_hdr {
+	__le32 status;          /* VIRTIO_SYSMEM_S_*, an s32 */
+	/*
+	 * Reply bytes and handles following this header.  With
+	 * VIRTIO_SYSMEM_S_BUFFER_TOO_SMALL, the sizes the reply needed (its
+	 * handles are closed by the device; the call has failed).
+	 */
+	__le32 num_bytes;
+	__le32 num_handles;
+	__le32 reserved;
+};
+
+/*
+ * Handle table entries, in requests (driver to device), replies and events
+ * (device to driver).  They follow the FIDL message bytes in the order of
+ * the message's handle presence markers, as a Zircon channel's handle array.
+ */
+enum virtio_sysmem_handle_type {
+	/*
+	 * The server end of a channel the driver has just created; id is the
+	 * driver-chosen id that names it from now on.  (Driver to device:
+	 * Duplicate, BindSharedCollection, AttachToken, ...)
+	 */
+	VIRTIO_SYSMEM_HANDLE_CHANNEL_SERVER = 1,
+	/*
+	 * The client end of an existing channel, named by its server's id,
+	 * moved into the device (the token passed to BindSharedCollection).
+	 * The driver no longer holds it and must not CLOSE it.
+	 */
+	VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT = 2,
+	/*
+	 * A buffer in region VIRTIO_SYSMEM_SHM_BUFFERS: id (device-chosen),
+	 * offset, size and rights.  The driver releases it with CLOSE once no
+	 * one in the guest holds it any more.  Sending a buffer handle to the
+	 * device (GetVmoInfo) is reserved for a later revision.
+	 */
+	VIRTIO_SYSMEM_HANDLE_BUFFER = 3,
+	/*
+	 * One end of an event pair.  Driver to device: an end the driver
+	 * created (driver-chosen id), e.g. for AttachLifetimeTracking; the
+	 * device signals the driver's peer end by a CLOSED event when sysmem
+	 * drops its end.  Device to driver: a device-chosen event (GetNodeRef;
+	 * a Zircon event rather than an event pair on Fuchsia, so a receiver
+	 * decoding FIDL must not insist on the object type of this handle).
+	 */
+	VIRTIO_SYSMEM_HANDLE_EVENTPAIR = 4,
+};
+
+/* Rights, with Zircon's values. */
+#define VIRTIO_SYSMEM_RIGHT_DUPLICATE   (1u << 0)
+#define VIRTIO_SYSMEM_RIGHT_TRANSFER    (1u << 1)
+#define VIRTIO_SYSMEM_RIGHT_READ        (1u << 2)
+#define VIRTIO_SYSMEM_RIGHT_WRITE       (1u << 3)
+#define VIRTIO_SYSMEM_RIGHT_EXECUTE     (1u << 4)
+#define VIRTIO_SYSMEM_RIGHT_MAP         (1u << 5)
+#define VIRTIO_SYSMEM_RIGHT_GET_PROPERTY (1u << 6)
+#define VIRTIO_SYSMEM_RIGHT_SIGNAL      (1u << 12)
+
+/* Buffer flags (virtio_sysmem_handle.flags for BUFFER handles). */
+/* CPU access is impossible (secure heap): the driver must not map it. */
+#define VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE (1u << 0)
+/* Map it cached (CPU / RAM coherency domain) rather than write-combined. */
+#define VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED   (1u << 1)
+
+struct virtio_sysmem_handle {
+	__le32 type;            /* enum virtio_sysmem_handle_type */
+	__le32 id;              /* object id */
+	__le32 rights;          /* VIRTIO_SYSMEM_RIGHT_* */
+	__le32 flags;           /* BUFFER: VIRTIO_SYSMEM_BUFFER_F_*, else 0 */
+	__le64 offset;          /* BUFFER: offset in the region, else 0 */
+	__le64 size;            /* BUFFER: size in bytes, else 0 */
+};
+
+/*
+ * Event queue
+ * -----------
+ * The driver keeps device-writable buffers of at least max_event_bytes
+ * posted.  Each used buffer holds one event:
+ *
+ *   struct virtio_sysmem_event
+ *   num_bytes bytes of FIDL message
+ *   num_handles x struct virtio_sysmem_handle
+ *
+ * When the driver posts no buffers the device queues a bounded number of
+ * events per device; past that bound it closes the channel whose event did
+ * not fit (with VIRTIO_SYSMEM_S_NO_RESOURCES), never growing without limit.
+ */
+enum virtio_sysmem_event_type {
+	/* A FIDL event on channel object_id (its client end). */
+	VIRTIO_SYSMEM_EVENT_MESSAGE = 1,
+	/*
+	 * The device closed its end of object_id.  For a channel, status is
+	 * the epitaph and the bytes are the FIDL epitaph message; for an event
+	 * pair, status is VIRTIO_SYSMEM_S_PEER_CLOSED and there are no bytes.
+	 * The id is free for reuse once the driver has seen this event and
+	 * sent CLOSE for its end.
+	 */
+	VIRTIO_SYSMEM_EVENT_CLOSED = 2,
+};
+
+struct virtio_sysmem_event {
+	__le32 type;            /* enum virtio_sysmem_event_type */
+	__le32 object_id;
+	__le32 status;          /* CLOSED: the epitaph status, an s32 */
+	__le32 num_bytes;
+	__le32 num_handles;
+	__le32 reserved;
+};
+
+#endif /* _LINUX_VIRTIO_SYSMEM_H */
