@@ -191,3 +191,11 @@ bench-guest: guest
 
 .PHONY: guest guest-module guest-lib guest-check run-guest-demo bench-guest \
 	guest-soak
+
+# Host unit test: the codec's status names and how libvsysmem reports a
+# closed channel (error codes and vsm_strerror text), no device needed.
+$(BUILD)/unit/test-status: $(srcdir)/tests/unit/test-status.c $(GUEST_LIB_SRCS) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) -I$(GSRC)/include/uapi -I$(GSRC)/lib -o $@ $< \
+		$(GUEST_LIB_SRCS) $(GLIB_LIBS)
+UNIT_TESTS += $(BUILD)/unit/test-status

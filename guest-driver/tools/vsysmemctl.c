@@ -9,8 +9,12 @@
  *   vsysmemctl demo
  *   vsysmemctl bench [--size BYTES] [--rounds N]
  *
- * Sizes take K/M/G suffixes.  Errors are printed by name; the exit status
- * is 0 on success, 1 on a failed operation, 2 on a usage error.
+ * Sizes take K/M/G suffixes.  Errors are printed by name, with the
+ * participant whose call failed: a collection sysmem failed prints the
+ * epitaph its channel was closed with and the sysmem2 Error behind it
+ * ("alloc: WaitForAllBuffersAllocated: collection failed: channel closed:
+ * ZX_ERR_NOT_SUPPORTED ...").  The exit status is 0 on success, 1 on a
+ * failed operation, 2 on a usage error.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -35,6 +39,20 @@ static unsigned int opt_dev;
 static int fail(const char *what, int err)
 {
     fprintf(stderr, "vsysmemctl: %s: %s\n", what, vsm_strerror(err));
+    return 1;
+}
+
+/*
+ * A participant's call on its collection failed.  A sysmem2 Error or an
+ * epitaph means sysmem failed the collection, not that the call was bad.
+ */
+static int fail_call(const char *who, const char *call, int err)
+{
+    sysmem2_error_t e;
+
+    fprintf(stderr, "vsysmemctl: %s: %s: %s%s\n", who, call,
+            vsm_err_sysmem2(err, &e) || vsm_err_epitaph(err, NULL) ?
+            "collection failed: " : "", vsm_strerror(err));
     return 1;
 }
 
@@ -146,18 +164,20 @@ static int participate(int dev, int alloc, int token, const char *name,
 
     col = vsm2_bind_shared_collection(alloc, token);
     if (col < 0) {
-        return fail("BindSharedCollection", col);
+        return fail_call(name, "BindSharedCollection", col);
     }
     vsm2_set_name(col, 100, name);
+    /* Sysmem's own log names the participant as this message does. */
+    vsm2_set_debug_client_info(col, true, name, (uint64_t)getpid());
     ret = vsm2_set_constraints(col, c);
     if (ret) {
         close(col);
-        return fail("SetConstraints", ret);
+        return fail_call(name, "SetConstraints", ret);
     }
     ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
     if (ret) {
         close(col);
-        return fail("WaitForAllBuffersAllocated", ret);
+        return fail_call(name, "WaitForAllBuffersAllocated", ret);
     }
     (void)dev;
     *collection = col;
@@ -178,16 +198,17 @@ static int cmd_alloc(uint32_t count, uint64_t size)
     }
     col = vsm2_allocate_non_shared_collection(alloc);
     if (col < 0) {
-        return fail("AllocateNonSharedCollection", col);
+        return fail_call("alloc", "AllocateNonSharedCollection", col);
     }
+    vsm2_set_debug_client_info(col, true, "alloc", (uint64_t)getpid());
     vsm2_constraints_cpu(c, count, size, true);
     ret = vsm2_set_constraints(col, c);
     if (ret) {
-        return fail("SetConstraints", ret);
+        return fail_call("alloc", "SetConstraints", ret);
     }
     ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
     if (ret) {
-        return fail("WaitForAllBuffersAllocated", ret);
+        return fail_call("alloc", "WaitForAllBuffersAllocated", ret);
     }
     print_info("alloc", dev, info);
     vsm2_release(col);
