@@ -175,3 +175,17 @@ bool sysmem2_error_from_status(int32_t status, sysmem2_error_t *err)
     }
     return false;
 }
+
+const char *sysmem2_coherency_domain_name(sysmem2_coherency_domain_t d)
+{
+    switch (d) {
+    case SYSMEM2_COHERENCY_DOMAIN_CPU:
+        return "CPU";
+    case SYSMEM2_COHERENCY_DOMAIN_RAM:
+        return "RAM";
+    case SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE:
+        return "INACCESSIBLE";
+    default:
+        return NULL;
+    }
+}

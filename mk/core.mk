@@ -23,9 +23,6 @@ CORE_HOST_HDRS := $(srcdir)/tools/vsysmem-negotiate-host.h \
 CORE_ALL_SRCS := $(CORE_SRCS) $(CODEC_SRCS) $(CORE_HOST_SRCS)
 CORE_DEPS := $(CORE_ALL_SRCS) $(CORE_HDRS) $(CORE_HOST_HDRS) $(CODEC_HDRS)
 
-JSON_GLIB_CFLAGS := $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)
-JSON_GLIB_LIBS := $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
-
 CORE_TESTS := test-region test-image-format test-constraints test-core \
 	test-core-v1 test-core-snapshot
 
@@ -44,15 +41,17 @@ $(foreach t,$(CORE_TESTS),$(eval $(call core_unit_test,$(t))))
 
 ifneq ($(wildcard $(srcdir)/tools/vsysmem-negotiate.c),)
 # vsysmem-negotiate: a JSON scenario through the real core.
-NEGOTIATE_SRCS := $(srcdir)/tools/vsysmem-negotiate.c
-$(BUILD)/vsysmem-negotiate: $(NEGOTIATE_SRCS) $(CORE_DEPS)
+# The scenario reader and printer is shared with vsysmemctl (plain C).
+SCENARIO_SRCS := $(srcdir)/tools/scenario.c
+NEGOTIATE_SRCS := $(srcdir)/tools/vsysmem-negotiate.c $(SCENARIO_SRCS)
+$(BUILD)/vsysmem-negotiate: $(NEGOTIATE_SRCS) $(srcdir)/tools/scenario.h $(CORE_DEPS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(UNIT_CFLAGS) $(JSON_GLIB_CFLAGS) -o $@ $(NEGOTIATE_SRCS) \
-		$(CORE_ALL_SRCS) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
-$(BUILD)/unit/vsysmem-negotiate-san: $(NEGOTIATE_SRCS) $(CORE_DEPS)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(NEGOTIATE_SRCS) \
+		$(CORE_ALL_SRCS) $(GLIB_LIBS)
+$(BUILD)/unit/vsysmem-negotiate-san: $(NEGOTIATE_SRCS) $(srcdir)/tools/scenario.h $(CORE_DEPS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(UNIT_CFLAGS) $(SAN_FLAGS) $(JSON_GLIB_CFLAGS) -o $@ \
-		$(NEGOTIATE_SRCS) $(CORE_ALL_SRCS) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
+	$(Q)$(CC) $(UNIT_CFLAGS) $(SAN_FLAGS) -o $@ \
+		$(NEGOTIATE_SRCS) $(CORE_ALL_SRCS) $(GLIB_LIBS)
 ALL_TARGETS += $(BUILD)/vsysmem-negotiate
 
 # test-negotiate runs the tool (plain and sanitized) over the scenarios in

@@ -34,6 +34,10 @@ GUEST_MOD_SRCS := $(wildcard $(GSRC)/linux/*.c $(GSRC)/linux/*.h) \
 	$(GSRC)/include/uapi/linux/vsysmem.h \
 	$(srcdir)/include/standard-headers/linux/virtio_sysmem.h
 GUEST_EXAMPLE_SRCS := $(wildcard $(GSRC)/example/*.c $(GSRC)/example/Kbuild)
+# The reference scenarios and the host tool's outputs, under /scenarios in
+# the guest: test-ctl-scenarios runs them on the device.
+GUEST_SCENARIO_FILES := $(wildcard $(srcdir)/tests/unit/scenarios/*.json \
+	$(srcdir)/tests/unit/scenarios/*.expected $(srcdir)/tests/unit/scenarios/*.err)
 
 # Other installed kernels (image, modules and headers) get their own
 # modules and initramfs and run GUEST_EXTRA_KERNEL_TESTS too.
@@ -69,10 +73,13 @@ $(2)/example/vsysmem_example.ko: $$(GUEST_EXAMPLE_SRCS) $(2)/linux/virtio_sysmem
 		KBUILD_EXTRA_SYMBOLS=$$(abspath $(2)/linux/Module.symvers) modules
 
 $(2)/initramfs.cpio.gz: $$(srcdir)/scripts/mkinitramfs.sh $(2)/linux/virtio_sysmem.ko \
-		$(2)/example/vsysmem_example.ko $$(GUEST_CTL) $$(GUEST_TEST_BINS)
+		$(2)/example/vsysmem_example.ko $$(GUEST_CTL) $$(GUEST_TEST_BINS) \
+		$$(srcdir)/tests/guest/tap.sh $$(GUEST_SCENARIO_FILES)
 	$$(Q)$$(srcdir)/scripts/mkinitramfs.sh -o $$@ -k $(1) -m /lib/modules/$(1) \
 		-M $(2)/linux/virtio_sysmem.ko -M $(2)/example/vsysmem_example.ko \
-		$$(addprefix -b ,$$(GUEST_CTL) $$(GUEST_TEST_BINS))
+		$$(addprefix -b ,$$(GUEST_CTL) $$(GUEST_TEST_BINS)) \
+		-f $$(srcdir)/tests/guest/tap.sh:/lib/tap.sh \
+		$$(foreach f,$$(GUEST_SCENARIO_FILES),-f $$(f):/scenarios/$$(notdir $$(f)))
 
 guest-module: $(2)/linux/virtio_sysmem.ko $(2)/example/vsysmem_example.ko
 guest: $(2)/initramfs.cpio.gz
@@ -122,9 +129,24 @@ guest-lib: $(GUEST_LIB_A) $(GUEST_LIB_SO) $(GUEST_LIB_PC)
 # libc) ----------------------------------------------------------------------
 GUEST_CTL := $(GB)/tools/vsysmemctl
 
-$(GUEST_CTL): $(GSRC)/tools/vsysmemctl.c $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
+# vsysmemctl negotiate FILE reads scenarios with the host tool's own
+# reader and printer (tools/scenario.c, plain C) and names enums with the
+# core's image-format tables; hw/sysmem/image-format.c is pure and takes
+# only a macro from <glib.h>, so it links without GLib.
+GUEST_CTL_SRCS := $(GSRC)/tools/vsysmemctl.c $(GSRC)/tools/vsysmemctl-scenario.c \
+	$(srcdir)/tools/scenario.c
+GUEST_CTL_HDRS := $(GSRC)/tools/vsysmemctl.h $(srcdir)/tools/scenario.h \
+	$(srcdir)/hw/sysmem/image-format.h
+GUEST_IMAGE_FORMAT_O := $(GB)/tools/obj/image-format.o
+
+$(GUEST_IMAGE_FORMAT_O): $(srcdir)/hw/sysmem/image-format.c $(srcdir)/hw/sysmem/image-format.h $(GUEST_LIB_HDRS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIB_A)
+	$(Q)$(CC) $(GUEST_CFLAGS) -I$(srcdir) $(GLIB_CFLAGS) -c -o $@ $<
+
+$(GUEST_CTL): $(GUEST_CTL_SRCS) $(GUEST_CTL_HDRS) $(GUEST_IMAGE_FORMAT_O) $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_CFLAGS) -I$(srcdir) -static -o $@ $(GUEST_CTL_SRCS) \
+		$(GUEST_IMAGE_FORMAT_O) $(GUEST_LIB_A)
 
 GUEST_TEST_C := $(patsubst $(srcdir)/tests/guest/%.c,%,$(wildcard $(srcdir)/tests/guest/test-*.c))
 GUEST_TEST_SH := $(patsubst $(srcdir)/tests/guest/%.sh,%,$(wildcard $(srcdir)/tests/guest/test-*.sh))

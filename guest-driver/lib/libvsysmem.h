@@ -122,6 +122,16 @@ int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
  */
 int vsm_method_call(int ch, uint32_t method_id, const void *req, void *resp);
 
+/*
+ * Decode a reply read off a channel (vsm_read of the answer to a two-way
+ * WRITE) as method_id's reply, as vsm_method_call would: resp is the
+ * reply payload's C struct; handle fds the decoded value does not refer
+ * to are closed.  An epitaph message gives VSM_ERR_CLOSED(its status).
+ */
+int vsm_decode_reply(uint32_t method_id, const void *bytes, uint32_t num_bytes,
+                     const struct vsysmem_handle *handles,
+                     uint32_t num_handles, void *resp);
+
 /* ---- fuchsia.sysmem2 -------------------------------------------------- */
 
 /* Allocator.AllocateSharedCollection: returns a new token fd. */
@@ -137,6 +147,10 @@ int vsm2_set_debug_client_info(int ch, bool node, const char *name,
 int vsm2_set_name(int node, uint32_t priority, const char *name);
 /* BufferCollectionToken.Duplicate + Node.Sync: returns a new token fd. */
 int vsm2_duplicate(int token, uint32_t rights_mask);
+/* BufferCollectionToken.SetDispensable. */
+int vsm2_set_dispensable(int token);
+/* BufferCollection.AttachToken + Node.Sync: returns a new token fd. */
+int vsm2_attach_token(int collection, uint32_t rights_mask);
 /* Node.Sync. */
 int vsm2_sync(int node);
 /* Node.Release (one-way): close without failing the collection. */

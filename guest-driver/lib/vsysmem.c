@@ -333,6 +333,70 @@ static struct msgbuf *msgbuf(void)
 }
 
 /*
+ * Decode a reply with the method table's descriptors when `m` is given,
+ * else as a message of resp_type; closes the handles the value does not
+ * hold (all of them on failure).
+ */
+static int decode_reply(const sysmem_method_t *m, const fidl_type_t *resp_type,
+                        const uint8_t *bytes, uint32_t n,
+                        const struct vsysmem_handle *rh, uint32_t rnh,
+                        void *resp)
+{
+    fidl_handle_info_t hout[FIDL_MAX_MSG_HANDLES];
+    uint32_t i;
+    int ret;
+
+    if (rnh > FIDL_MAX_MSG_HANDLES) {
+        return -EINVAL;
+    }
+    for (i = 0; i < rnh; i++) {
+        hout[i].handle = (fidl_handle_t)rh[i].fd;
+        hout[i].type = obj_type_of(rh[i].type);
+        /* Channel fds carry every channel right the driver knows of. */
+        hout[i].rights = hout[i].type == FIDL_OBJ_TYPE_CHANNEL ?
+                         FIDL_DEFAULT_CHANNEL_RIGHTS | rh[i].rights :
+                         rh[i].rights;
+        hout[i].flags = 0;
+    }
+    ret = m ? sysmem_decode_reply(m, bytes, n, hout, rnh, NULL, resp) :
+          fidl_decode_msg(resp_type, bytes, n, hout, rnh, NULL, resp);
+    if (ret != FIDL_OK) {
+        last_codec_error = ret;
+        for (i = 0; i < rnh; i++) {
+            close(rh[i].fd);
+        }
+        return VSM_ERR_DECODE;
+    }
+    for (i = 0; i < rnh; i++) {
+        if (hout[i].flags & FIDL_HANDLE_FLAG_UNKNOWN) {
+            close(rh[i].fd);
+        }
+    }
+    return 0;
+}
+
+int vsm_decode_reply(uint32_t method_id, const void *bytes, uint32_t num_bytes,
+                     const struct vsysmem_handle *handles,
+                     uint32_t num_handles, void *resp)
+{
+    const sysmem_method_t *m = sysmem_method_by_id(method_id);
+    fidl_message_header_t hdr;
+    int32_t status;
+
+    if (!m) {
+        return -EINVAL;
+    }
+    if (fidl_header_decode(bytes, num_bytes, &hdr) == FIDL_OK &&
+        hdr.ordinal == FIDL_EPITAPH_ORDINAL) {
+        if (fidl_decode_epitaph(bytes, num_bytes, &status) != FIDL_OK) {
+            return VSM_ERR_DECODE;
+        }
+        return closed_err(status);
+    }
+    return decode_reply(m, NULL, bytes, num_bytes, handles, num_handles, resp);
+}
+
+/*
  * Send the message encoded in mb->wr; for a two-way call wait for the
  * reply and decode it, with the method table's descriptors when `m` is
  * given, else as a message of resp_type.
@@ -342,7 +406,6 @@ static int transact(int ch, struct msgbuf *mb, uint32_t n,
                     const sysmem_method_t *m, const fidl_type_t *resp_type,
                     void *resp)
 {
-    fidl_handle_info_t hout[FIDL_MAX_MSG_HANDLES];
     struct vsysmem_handle rh[FIDL_MAX_MSG_HANDLES];
     int fds[FIDL_MAX_MSG_HANDLES];
     uint32_t rn, rnh, i;
@@ -366,30 +429,7 @@ static int transact(int ch, struct msgbuf *mb, uint32_t n,
     if (ret) {
         return ret;
     }
-    for (i = 0; i < rnh; i++) {
-        hout[i].handle = (fidl_handle_t)rh[i].fd;
-        hout[i].type = obj_type_of(rh[i].type);
-        /* Channel fds carry every channel right the driver knows of. */
-        hout[i].rights = hout[i].type == FIDL_OBJ_TYPE_CHANNEL ?
-                         FIDL_DEFAULT_CHANNEL_RIGHTS | rh[i].rights :
-                         rh[i].rights;
-        hout[i].flags = 0;
-    }
-    ret = m ? sysmem_decode_reply(m, mb->rd, rn, hout, rnh, NULL, resp) :
-          fidl_decode_msg(resp_type, mb->rd, rn, hout, rnh, NULL, resp);
-    if (ret != FIDL_OK) {
-        last_codec_error = ret;
-        for (i = 0; i < rnh; i++) {
-            close(rh[i].fd);
-        }
-        return VSM_ERR_DECODE;
-    }
-    for (i = 0; i < rnh; i++) {
-        if (hout[i].flags & FIDL_HANDLE_FLAG_UNKNOWN) {
-            close(rh[i].fd);
-        }
-    }
-    return 0;
+    return decode_reply(m, resp_type, mb->rd, rn, rh, rnh, resp);
 }
 
 int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
@@ -572,27 +612,54 @@ int vsm2_sync(int node)
     return ret ? ret : result_of(res.tag, 0, res.framework_err);
 }
 
-int vsm2_duplicate(int token, uint32_t rights_mask)
+/*
+ * A new token (client, or a negative error) made on `ch`: sysmem must know
+ * it before anyone else uses it, so Sync `ch` first.
+ */
+static int synced_token(int ch, int client)
 {
-    sysmem2_buffer_collection_token_duplicate_request_t req = { 0 };
-    int client, ret;
+    int ret;
 
-    req.has_rights_attenuation_mask = true;
-    req.rights_attenuation_mask = rights_mask;
-    client = send_server_end(token,
-                             SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_ORDINAL,
-                             &sysmem2_buffer_collection_token_duplicate_request_type,
-                             &req, &req.has_token_request, &req.token_request);
     if (client < 0) {
         return client;
     }
-    /* Sysmem must know the new token before anyone else uses it. */
-    ret = vsm2_sync(token);
+    ret = vsm2_sync(ch);
     if (ret) {
         close(client);
         return ret;
     }
     return client;
+}
+
+int vsm2_duplicate(int token, uint32_t rights_mask)
+{
+    sysmem2_buffer_collection_token_duplicate_request_t req = { 0 };
+
+    req.has_rights_attenuation_mask = true;
+    req.rights_attenuation_mask = rights_mask;
+    return synced_token(token, send_server_end(token,
+                        SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_ORDINAL,
+                        &sysmem2_buffer_collection_token_duplicate_request_type,
+                        &req, &req.has_token_request, &req.token_request));
+}
+
+int vsm2_set_dispensable(int token)
+{
+    return vsm_fidl_call(token,
+                         SYSMEM2_BUFFER_COLLECTION_TOKEN_SET_DISPENSABLE_ORDINAL,
+                         true, false, NULL, NULL, NULL, NULL);
+}
+
+int vsm2_attach_token(int collection, uint32_t rights_mask)
+{
+    sysmem2_buffer_collection_attach_token_request_t req = { 0 };
+
+    req.has_rights_attenuation_mask = true;
+    req.rights_attenuation_mask = rights_mask;
+    return synced_token(collection, send_server_end(collection,
+                        SYSMEM2_BUFFER_COLLECTION_ATTACH_TOKEN_ORDINAL,
+                        &sysmem2_buffer_collection_attach_token_request_type,
+                        &req, &req.has_token_request, &req.token_request));
 }
 
 int vsm2_release(int node)

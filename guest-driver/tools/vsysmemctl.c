@@ -4,6 +4,7 @@
  *   vsysmemctl info
  *   vsysmemctl list
  *   vsysmemctl alloc [--count N] [--size BYTES]
+ *   vsysmemctl negotiate SCENARIO.json | -
  *   vsysmemctl negotiate [--participants N] [--count N] [--size BYTES]
  *                        [--rounds N]
  *   vsysmemctl demo
@@ -14,7 +15,8 @@
  * epitaph its channel was closed with and the sysmem2 Error behind it
  * ("alloc: WaitForAllBuffersAllocated: collection failed: channel closed:
  * ZX_ERR_NOT_SUPPORTED ...").  The exit status is 0 on success, 1 on a
- * failed operation, 2 on a usage error.
+ * failed operation, 2 on a usage error.  `vsysmemctl CMD --help` describes
+ * each command.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "libvsysmem.h"
+#include "vsysmemctl.h"
 
 static unsigned int opt_dev;
 
@@ -91,16 +94,6 @@ static int open_dev(int *dev, int *alloc)
     return 0;
 }
 
-static const char *domain_name(uint32_t d)
-{
-    switch (d) {
-    case SYSMEM2_COHERENCY_DOMAIN_CPU: return "CPU";
-    case SYSMEM2_COHERENCY_DOMAIN_RAM: return "RAM";
-    case SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE: return "INACCESSIBLE";
-    default: return "?";
-    }
-}
-
 static void print_info(const char *who, int dev,
                        const sysmem2_buffer_collection_info_t *info)
 {
@@ -110,7 +103,7 @@ static void print_info(const char *who, int dev,
 
     printf("%s: %u buffers of %" PRIu64 " bytes, %s domain, heap %s\n", who,
            info->buffers_count, bs->size_bytes,
-           domain_name(bs->coherency_domain),
+           sysmem2_coherency_domain_name(bs->coherency_domain) ?: "?",
            bs->has_heap && bs->heap.has_heap_type ? bs->heap.heap_type : "?");
     if (info->settings.has_image_format_constraints) {
         printf("%s: image: pixel format %u, min size %ux%u, "
@@ -216,7 +209,7 @@ static int cmd_alloc(uint32_t count, uint64_t size)
     return 0;
 }
 
-static int send_fd(int sock, int fd)
+int vsysmemctl_send_fd(int sock, int fd)
 {
     char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
     char byte = 'T';
@@ -234,7 +227,7 @@ static int send_fd(int sock, int fd)
     return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
 }
 
-static int recv_fd(int sock)
+int vsysmemctl_recv_fd(int sock)
 {
     char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
     char byte;
@@ -297,7 +290,7 @@ static int negotiate_once(int dev, int alloc, unsigned int participants,
             close(sv[0]);
             close(dup);
             close(token);
-            ctoken = recv_fd(sv[1]);
+            ctoken = vsysmemctl_recv_fd(sv[1]);
             if (ctoken < 0) {
                 _exit(fail("receive token", ctoken));
             }
@@ -318,7 +311,7 @@ static int negotiate_once(int dev, int alloc, unsigned int participants,
             _exit(0);
         }
         close(sv[1]);
-        ret = send_fd(sv[0], dup);
+        ret = vsysmemctl_send_fd(sv[0], dup);
         close(dup);
         close(sv[0]);
         if (ret) {
@@ -445,7 +438,7 @@ static int demo_display(int dev, int sock)
     uint32_t sums[2], stride;
     const uint8_t *p;
 
-    token = recv_fd(sock);
+    token = vsysmemctl_recv_fd(sock);
     alloc = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
     if (token < 0 || alloc < 0 || !c || !info) {
         return fail("display: setup", token < 0 ? token : alloc);
@@ -515,7 +508,7 @@ static int cmd_demo(void)
         _exit(demo_display(dev, sv[1]));
     }
     close(sv[1]);
-    ret = send_fd(sv[0], dup);
+    ret = vsysmemctl_send_fd(sv[0], dup);
     close(dup);
     if (ret) {
         return fail("camera: send the token to the display", ret);
@@ -532,7 +525,8 @@ static int cmd_demo(void)
            (now_ns() - t0) / 1e6, info->buffers_count,
            info->settings.buffer_settings.size_bytes, ifc->pixel_format,
            ifc->min_size.width, ifc->min_size.height, stride,
-           domain_name(info->settings.buffer_settings.coherency_domain));
+           sysmem2_coherency_domain_name(
+               info->settings.buffer_settings.coherency_domain) ?: "?");
     print_info("camera", dev, info);
 
     p = vsm_map((int)info->buffers[0].vmo,
@@ -919,16 +913,57 @@ static int cmd_list(void)
     return 0;
 }
 
+/* One usage text per subcommand; `vsysmemctl CMD --help` prints its own. */
+static const struct {
+    const char *cmd, *usage, *help;
+} cmds[] = {
+    { "info", "info",
+      "Show the device: region size, message limits, protocols, what this\n"
+      "guest holds and the traffic so far.\n" },
+    { "list", "list",
+      "List the processes that hold virtio-sysmem channels, event pairs or\n"
+      "buffers.\n" },
+    { "alloc", "alloc [--count N] [--size BYTES]",
+      "Allocate N CPU-accessible buffers of at least BYTES (K/M/G suffixes)\n"
+      "in a collection of one participant, show them and release them.  If\n"
+      "sysmem refuses, say why: the epitaph and the sysmem2 Error.\n" },
+    { "negotiate", "negotiate SCENARIO.json | -\n"
+      "       vsysmemctl [-d N] negotiate [--participants N] [--count N]"
+      " [--size BYTES] [--rounds N]",
+      "With a file (\"-\": stdin): run a vsysmem-negotiate scenario (the JSON\n"
+      "format of docs/core.md) on the device, one process per participant,\n"
+      "and print the outcome as vsysmem-negotiate does.  Bad input names the\n"
+      "field and exits 2.\n"
+      "With options: N participants, each asking for --count buffers of\n"
+      "--size bytes, negotiate --rounds times; prints the latency.\n" },
+    { "demo", "demo",
+      "A camera and a display process negotiate NV12 frames and pass one\n"
+      "through a shared buffer.\n" },
+    { "bench", "bench [--size BYTES] [--rounds N]",
+      "Negotiation latency and mapped-buffer bandwidth (docs/benchmarks.md).\n" },
+};
+
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: vsysmemctl [-d N] info\n"
-            "       vsysmemctl list\n"
-            "       vsysmemctl [-d N] alloc [--count N] [--size BYTES]\n"
-            "       vsysmemctl [-d N] negotiate [--participants N] [--count N]\n"
-            "                  [--size BYTES] [--rounds N]\n"
-            "       vsysmemctl [-d N] demo\n"
-            "       vsysmemctl [-d N] bench [--size BYTES] [--rounds N]\n");
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        fprintf(f, "%s vsysmemctl [-d N] %s\n", i ? "      " : "usage:",
+                cmds[i].usage);
+    }
+}
+
+static int cmd_usage(const char *cmd, FILE *f, int status)
+{
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        if (!strcmp(cmds[i].cmd, cmd)) {
+            fprintf(f, "usage: vsysmemctl [-d N] %s\n", cmds[i].usage);
+            if (f == stdout) {
+                fprintf(f, "\n%s", cmds[i].help);
+            }
+            return status;
+        }
+    }
+    usage(f);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -945,6 +980,7 @@ int main(int argc, char **argv)
     unsigned int participants = 2, rounds = 1;
     uint32_t count = 2;
     uint64_t size = 1 << 20;
+    bool counted = false;
     const char *cmd;
     int o;
 
@@ -961,14 +997,26 @@ int main(int argc, char **argv)
     }
     cmd = argv[optind];
     optind++;
-    while ((o = getopt_long(argc, argv, "c:s:p:r:", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "c:s:p:r:h", opts, NULL)) != -1) {
         switch (o) {
         case 'c': count = (uint32_t)strtoul(optarg, NULL, 0); break;
         case 's': size = parse_size(optarg); break;
         case 'p': participants = (unsigned int)strtoul(optarg, NULL, 0); break;
         case 'r': rounds = (unsigned int)strtoul(optarg, NULL, 0); break;
-        default: usage(stderr); return 2;
+        case 'h': return cmd_usage(cmd, stdout, 0);
+        default: return cmd_usage(cmd, stderr, 2);
         }
+        counted = true;
+    }
+    if (!strcmp(cmd, "negotiate") && optind < argc) {
+        /* A scenario file: the options of the counting mode do not mix. */
+        if (counted || optind + 1 != argc) {
+            return cmd_usage(cmd, stderr, 2);
+        }
+        return vsysmemctl_negotiate_scenario(opt_dev, argv[optind]);
+    }
+    if (optind < argc) {
+        return cmd_usage(cmd, stderr, 2);
     }
     if (!strcmp(cmd, "info")) {
         return cmd_info();
@@ -976,8 +1024,7 @@ int main(int argc, char **argv)
         return cmd_alloc(count, size);
     } else if (!strcmp(cmd, "negotiate")) {
         if (!rounds || !participants || participants > 64) {
-            usage(stderr);
-            return 2;
+            return cmd_usage(cmd, stderr, 2);
         }
         return cmd_negotiate(participants, count, size, rounds);
     } else if (!strcmp(cmd, "list")) {

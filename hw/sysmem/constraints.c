@@ -1201,14 +1201,5 @@ bool sysmem_error_from_name(const char *name, sysmem2_error_t *err)
 
 const char *sysmem_coherency_domain_name(sysmem2_coherency_domain_t d)
 {
-    switch (d) {
-    case SYSMEM2_COHERENCY_DOMAIN_CPU:
-        return "CPU";
-    case SYSMEM2_COHERENCY_DOMAIN_RAM:
-        return "RAM";
-    case SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE:
-        return "INACCESSIBLE";
-    default:
-        return NULL;
-    }
+    return sysmem2_coherency_domain_name(d);
 }

@@ -1,7 +1,8 @@
 /*
  * Names and meanings of zx_status_t values and fuchsia.sysmem2/Error, and
  * sysmem's mapping between the two: one table for the device's core, the
- * host tools, libvsysmem and vsysmemctl.
+ * host tools, libvsysmem and vsysmemctl.  The coherency domain's names,
+ * which the same tools print, live here too.
  *
  * A channel sysmem closes carries an epitaph: a zx_status_t only.  Sysmem
  * picks it from the sysmem2 Error that failed the collection with
@@ -36,6 +37,9 @@ const char *sysmem2_error_name(sysmem2_error_t err);
 /* What the error means for the participants; NULL for an unknown value. */
 const char *sysmem2_error_meaning(sysmem2_error_t err);
 bool sysmem2_error_from_name(const char *name, sysmem2_error_t *err);
+
+/* "CPU", "RAM", "INACCESSIBLE"; NULL for an unknown value. */
+const char *sysmem2_coherency_domain_name(sysmem2_coherency_domain_t d);
 
 /* The epitaph sysmem closes a failed collection's channels with. */
 int32_t sysmem2_error_to_status(sysmem2_error_t err);
