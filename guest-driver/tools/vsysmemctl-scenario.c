@@ -283,7 +283,11 @@ static void participant_main(const scn_participant_t *p, int dev, int token,
                 send_report(&ps, sock, false);
                 break;
             }
-            send_report(&ps, sock, vsysmemctl_send_fd(sock, ret) == 0);
+            /* The report first: the conductor reads it, then the fd. */
+            send_report(&ps, sock, true);
+            if (vsysmemctl_send_fd(sock, ret)) {
+                _exit(1);
+            }
             close(ret);
             break;
         case CMD_EXIT:
@@ -366,12 +370,18 @@ static int hold(int alloc, int token)
     return dup < 0 ? dup : vsm2_bind_shared_collection(alloc, dup);
 }
 
+/*
+ * Release the held-back collection.  A participant that closed without
+ * Release may have failed the collection already; its channels are
+ * closed then, this one too, and that is the scenario's outcome, not an
+ * error of this run.
+ */
 static int let_go(int held)
 {
     int ret = vsm2_release(held);
 
     close_fd(held);
-    return ret;
+    return vsm_err_epitaph(ret, NULL) ? 0 : ret;
 }
 
 static void seen_from(scn_seen_t *seen, const report_t *r)
