@@ -220,4 +220,8 @@ $(BUILD)/unit/test-status: $(srcdir)/tests/unit/test-status.c $(GUEST_LIB_SRCS) 
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UNIT_CFLAGS) -I$(GSRC)/include/uapi -I$(GSRC)/lib -o $@ $< \
 		$(GUEST_LIB_SRCS) $(GLIB_LIBS)
-UNIT_TESTS += $(BUILD)/unit/test-status
+$(BUILD)/unit/test-status-san: $(srcdir)/tests/unit/test-status.c $(GUEST_LIB_SRCS) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) $(SAN_FLAGS) -I$(GSRC)/include/uapi -I$(GSRC)/lib \
+		-o $@ $< $(GUEST_LIB_SRCS) $(GLIB_LIBS)
+UNIT_TESTS += $(BUILD)/unit/test-status $(BUILD)/unit/test-status-san
