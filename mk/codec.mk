@@ -10,7 +10,8 @@
 #   make check-codec-kbuild   compile codec/*.c inside a Linux module
 
 CODEC_SRCS := $(addprefix $(srcdir)/codec/, \
-	fidl-codec.c fidl-types.c images2.c sysmem2.c sysmem-v1.c methods.c)
+	fidl-codec.c fidl-types.c images2.c sysmem2.c sysmem-v1.c methods.c \
+	status.c)
 CODEC_HDRS := $(wildcard $(srcdir)/include/sysmem/*.h) \
 	$(srcdir)/include/sysmem/selectors.txt $(srcdir)/codec/fidl-desc.h
 

@@ -30,9 +30,6 @@ $(foreach f,$(HOST_FLAVOURS),$(eval $(call host_static_lib,sysmem-core,$(f),$(CO
 CORE_LIBS = $(call host_lib,sysmem-core,$(1)) $(call host_lib,vsysmem-codec,$(1))
 CORE_DEPS = $(CORE_LIB_HDRS) $(call CORE_LIBS,$(1))
 
-JSON_GLIB_CFLAGS := $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)
-JSON_GLIB_LIBS := $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
-
 CORE_TESTS := test-region test-image-format test-constraints test-core \
 	test-core-format \
 	test-core-v1 test-core-snapshot
@@ -51,15 +48,19 @@ endef
 $(foreach t,$(CORE_TESTS),$(eval $(call core_unit_test,$(t))))
 
 # vsysmem-negotiate: a JSON scenario through the real core.
-NEGOTIATE_SRCS := $(srcdir)/tools/vsysmem-negotiate.c
-$(BUILD)/vsysmem-negotiate: $(NEGOTIATE_SRCS) $(call CORE_DEPS,plain)
+# The scenario reader and printer is shared with vsysmemctl (plain C).
+SCENARIO_SRCS := $(srcdir)/tools/scenario.c
+NEGOTIATE_SRCS := $(srcdir)/tools/vsysmem-negotiate.c $(SCENARIO_SRCS)
+$(BUILD)/vsysmem-negotiate: $(NEGOTIATE_SRCS) $(srcdir)/tools/scenario.h \
+		$(call CORE_DEPS,plain)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(UNIT_CFLAGS) $(JSON_GLIB_CFLAGS) -o $@ $(NEGOTIATE_SRCS) \
-		$(call CORE_LIBS,plain) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
-$(BUILD)/unit/vsysmem-negotiate-san: $(NEGOTIATE_SRCS) $(call CORE_DEPS,san)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $(NEGOTIATE_SRCS) \
+		$(call CORE_LIBS,plain) $(GLIB_LIBS)
+$(BUILD)/unit/vsysmem-negotiate-san: $(NEGOTIATE_SRCS) $(srcdir)/tools/scenario.h \
+		$(call CORE_DEPS,san)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(UNIT_CFLAGS) $(SAN_FLAGS) $(JSON_GLIB_CFLAGS) -o $@ \
-		$(NEGOTIATE_SRCS) $(call CORE_LIBS,san) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
+	$(Q)$(CC) $(UNIT_CFLAGS) $(SAN_FLAGS) -o $@ $(NEGOTIATE_SRCS) \
+		$(call CORE_LIBS,san) $(GLIB_LIBS)
 ALL_TARGETS += $(BUILD)/vsysmem-negotiate
 
 # test-negotiate runs the tool (plain and sanitized) over the scenarios in

@@ -36,6 +36,10 @@ GUEST_MOD_SRCS := $(wildcard $(GSRC)/linux/*.c $(GSRC)/linux/*.h) \
 	$(GSRC)/include/uapi/linux/vsysmem.h \
 	$(GSRC)/include/uapi/linux/virtio_sysmem.h
 GUEST_EXAMPLE_SRCS := $(wildcard $(GSRC)/example/*.c $(GSRC)/example/Kbuild)
+# The reference scenarios and the host tool's outputs, under /scenarios in
+# the guest: test-ctl-scenarios runs them on the device.
+GUEST_SCENARIO_FILES := $(wildcard $(srcdir)/tests/unit/scenarios/*.json \
+	$(srcdir)/tests/unit/scenarios/*.expected $(srcdir)/tests/unit/scenarios/*.err)
 
 # Modules of the guest kernel's own that the initramfs carries (loaded by
 # what uses them): importers nobody here wrote (vgem, vivid), and virtio-rng
@@ -77,11 +81,14 @@ $(2)/example/vsysmem_example.ko: $$(GUEST_EXAMPLE_SRCS) $(2)/linux/virtio_sysmem
 		KBUILD_EXTRA_SYMBOLS=$$(abspath $(2)/linux/Module.symvers) modules
 
 $(2)/initramfs.cpio.gz: $$(srcdir)/scripts/mkinitramfs.sh $(2)/linux/virtio_sysmem.ko \
-		$(2)/example/vsysmem_example.ko $$(GUEST_CTL) $$(GUEST_TEST_BINS)
+		$(2)/example/vsysmem_example.ko $$(GUEST_CTL) $$(GUEST_TEST_BINS) \
+		$$(srcdir)/tests/guest/tap.sh $$(GUEST_SCENARIO_FILES)
 	$$(Q)$$(srcdir)/scripts/mkinitramfs.sh -o $$@ -k $(1) -m /lib/modules/$(1) \
 		-M $(2)/linux/virtio_sysmem.ko -M $(2)/example/vsysmem_example.ko \
 		$$(addprefix -K ,$$(GUEST_IMPORTER_MODULES)) \
-		$$(addprefix -b ,$$(GUEST_CTL) $$(GUEST_TEST_BINS))
+		$$(addprefix -b ,$$(GUEST_CTL) $$(GUEST_TEST_BINS)) \
+		-f $$(srcdir)/tests/guest/tap.sh:/lib/tap.sh \
+		$$(foreach f,$$(GUEST_SCENARIO_FILES),-f $$(f):/scenarios/$$(notdir $$(f)))
 
 guest-module: $(2)/linux/virtio_sysmem.ko $(2)/example/vsysmem_example.ko
 guest: $(2)/initramfs.cpio.gz
@@ -144,9 +151,16 @@ UNIT_TESTS += $(BUILD)/unit/test-vsysmem-formats
 # libc) ----------------------------------------------------------------------
 GUEST_CTL := $(GB)/tools/vsysmemctl
 
-GUEST_CTL_SRCS := $(GSRC)/tools/vsysmemctl.c $(GSRC)/tools/vsysmemctl-camera.c
-$(GUEST_CTL): $(GUEST_CTL_SRCS) $(GSRC)/tools/vsysmemctl.h $(GUEST_LIB_A) \
-		$(GUEST_LIB_HDRS)
+# vsysmemctl negotiate FILE reads scenarios with the host tool's own
+# reader and printer (tools/scenario.c, plain C) and names enums with the
+# core's image-format tables (in libvsysmem: hw/sysmem/image-format.c is
+# freestanding).
+GUEST_CTL_SRCS := $(GSRC)/tools/vsysmemctl.c $(GSRC)/tools/vsysmemctl-scenario.c \
+	$(GSRC)/tools/vsysmemctl-camera.c $(srcdir)/tools/scenario.c
+GUEST_CTL_HDRS := $(GSRC)/tools/vsysmemctl.h $(srcdir)/tools/scenario.h \
+	$(srcdir)/hw/sysmem/image-format.h
+
+$(GUEST_CTL): $(GUEST_CTL_SRCS) $(GUEST_CTL_HDRS) $(GUEST_LIB_A) $(GUEST_LIB_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_CFLAGS) -static -o $@ $(GUEST_CTL_SRCS) $(GUEST_LIB_A)
 
@@ -231,3 +245,15 @@ bench-guest: guest
 
 .PHONY: guest guest-module guest-lib guest-check run-guest-demo bench-guest \
 	guest-soak
+
+# Host unit test: the codec's status names and how libvsysmem reports a
+# closed channel (error codes and vsm_strerror text), no device needed.
+$(BUILD)/unit/test-status: $(srcdir)/tests/unit/test-status.c $(GUEST_LIB_SRCS) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) -I$(GSRC)/include/uapi -I$(GSRC)/lib -o $@ $< \
+		$(GUEST_LIB_SRCS) $(GLIB_LIBS)
+$(BUILD)/unit/test-status-san: $(srcdir)/tests/unit/test-status.c $(GUEST_LIB_SRCS) $(GUEST_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) $(SAN_FLAGS) -I$(GSRC)/include/uapi -I$(GSRC)/lib \
+		-o $@ $< $(GUEST_LIB_SRCS) $(GLIB_LIBS)
+UNIT_TESTS += $(BUILD)/unit/test-status $(BUILD)/unit/test-status-san

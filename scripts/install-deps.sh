@@ -11,7 +11,7 @@ SOURCES=/etc/apt/sources.list.d/virtio-sysmem.sources
 
 # Packages from bookworm itself.
 PKGS="build-essential pkg-config ninja-build flex bison python3-venv
-      libglib2.0-dev libpixman-1-dev libfdt-dev libjson-glib-dev
+      libglib2.0-dev libpixman-1-dev libfdt-dev
       dpkg-dev xz-utils ccache seabios ipxe-qemu
       gcc-multilib clang libclang-rt-14-dev
       linux-image-amd64 linux-headers-amd64 busybox-static kmod cpio

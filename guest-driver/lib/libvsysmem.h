@@ -14,7 +14,12 @@
  *
  * Every function returns 0 (or a non-negative fd) on success and a
  * negative errno on failure; sysmem2 errors come back as
- * -VSM_ERR_BASE - sysmem2_error_t, see vsm_strerror().
+ * -VSM_ERR_BASE - sysmem2_error_t, see vsm_strerror().  The FIDL-layer
+ * calls (vsm_fidl_call, vsm_method_call and every vsm2_* / vsm1_* call)
+ * report a channel sysmem closed as VSM_ERR_CLOSED(epitaph) rather than
+ * -EPIPE: the epitaph is the zx_status_t sysmem closed it with, and
+ * vsm_err_sysmem2() reads the sysmem2 Error it stands for.  The raw layer
+ * (vsm_read, vsm_call) keeps -EPIPE and hands the epitaph out separately.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,6 +33,7 @@
 #include <linux/vsysmem.h>
 
 #include "sysmem/fidl.h"
+#include "sysmem/status.h"
 #include "sysmem/sysmem2.h"
 #include "sysmem/sysmem-v1.h"
 
@@ -43,7 +49,30 @@ extern "C" {
 /* The reply did not decode (codec error in vsm_last_codec_error()). */
 #define VSM_ERR_DECODE          (-(VSM_ERR_BASE + 1001))
 
-/* "ENOENT", "sysmem2 CONSTRAINTS_INTERSECTION_EMPTY", ...; never NULL. */
+/*
+ * The channel was closed by sysmem with epitaph `status` (a zx_status_t,
+ * -2047..0).  An epitaph outside that range is reported as -EPIPE.
+ */
+#define VSM_ERR_CLOSED_BASE     (VSM_ERR_BASE + 2048)
+#define VSM_ERR_CLOSED(status)  (-(VSM_ERR_CLOSED_BASE - (int)(status)))
+
+/* err says the channel was closed; *status (may be NULL) gets the epitaph. */
+bool vsm_err_epitaph(int err, int32_t *status);
+/*
+ * The sysmem2 Error behind err: a FIDL error result, or the Error a
+ * closed channel's epitaph stands for (ZX_ERR_NOT_SUPPORTED is
+ * CONSTRAINTS_INTERSECTION_EMPTY, ...; sysmem/status.h).  False when there
+ * is none (an errno, or ZX_ERR_PEER_CLOSED: a participant left without
+ * Release).
+ */
+bool vsm_err_sysmem2(int err, sysmem2_error_t *error);
+
+/*
+ * Name and meaning of err, never NULL: "No such file or directory",
+ * "sysmem2 error CONSTRAINTS_INTERSECTION_EMPTY (no buffers ...)",
+ * "channel closed: ZX_ERR_NOT_SUPPORTED (not supported), sysmem2
+ * CONSTRAINTS_INTERSECTION_EMPTY (no buffers ...)".  Thread-local buffer.
+ */
 const char *vsm_strerror(int err);
 int vsm_last_codec_error(void);
 
@@ -93,6 +122,16 @@ int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
  */
 int vsm_method_call(int ch, uint32_t method_id, const void *req, void *resp);
 
+/*
+ * Decode a reply read off a channel (vsm_read of the answer to a two-way
+ * WRITE) as method_id's reply, as vsm_method_call would: resp is the
+ * reply payload's C struct; handle fds the decoded value does not refer
+ * to are closed.  An epitaph message gives VSM_ERR_CLOSED(its status).
+ */
+int vsm_decode_reply(uint32_t method_id, const void *bytes, uint32_t num_bytes,
+                     const struct vsysmem_handle *handles,
+                     uint32_t num_handles, void *resp);
+
 /* ---- fuchsia.sysmem2 -------------------------------------------------- */
 
 /* Allocator.AllocateSharedCollection: returns a new token fd. */
@@ -108,6 +147,10 @@ int vsm2_set_debug_client_info(int ch, bool node, const char *name,
 int vsm2_set_name(int node, uint32_t priority, const char *name);
 /* BufferCollectionToken.Duplicate + Node.Sync: returns a new token fd. */
 int vsm2_duplicate(int token, uint32_t rights_mask);
+/* BufferCollectionToken.SetDispensable. */
+int vsm2_set_dispensable(int token);
+/* BufferCollection.AttachToken + Node.Sync: returns a new token fd. */
+int vsm2_attach_token(int collection, uint32_t rights_mask);
 /* Node.Sync. */
 int vsm2_sync(int node);
 /* Node.Release (one-way): close without failing the collection. */

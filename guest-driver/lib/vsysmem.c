@@ -26,17 +26,59 @@ int vsm_last_codec_error(void)
     return last_codec_error;
 }
 
-static const char *const sysmem2_error_names[] = {
-    "INVALID", "UNSPECIFIED", "PROTOCOL_DEVIATION", "NOT_FOUND",
-    "HANDLE_ACCESS_DENIED", "NO_MEMORY", "CONSTRAINTS_INTERSECTION_EMPTY",
-    "PENDING", "TOO_MANY_GROUP_CHILD_COMBINATIONS",
-    "NO_MORE_STRONG_VMO_HANDLES",
-};
+bool vsm_err_epitaph(int err, int32_t *status)
+{
+    int e = -err;
+
+    if (e < VSM_ERR_CLOSED_BASE || e >= VSM_ERR_CLOSED_BASE + 2048) {
+        return false;
+    }
+    if (status) {
+        *status = -(int32_t)(e - VSM_ERR_CLOSED_BASE);
+    }
+    return true;
+}
+
+static bool err_sysmem2_result(int err, sysmem2_error_t *error)
+{
+    int e = -err;
+
+    if (e < VSM_ERR_BASE || e >= VSM_ERR_BASE + 1000) {
+        return false;
+    }
+    *error = (sysmem2_error_t)(e - VSM_ERR_BASE);
+    return true;
+}
+
+bool vsm_err_sysmem2(int err, sysmem2_error_t *error)
+{
+    int32_t status;
+
+    if (err_sysmem2_result(err, error)) {
+        return true;
+    }
+    return vsm_err_epitaph(err, &status) &&
+           sysmem2_error_from_status(status, error);
+}
+
+/* "NAME (meaning)" of a sysmem2 Error into buf. */
+static void sysmem2_error_str(char *buf, size_t size, sysmem2_error_t e)
+{
+    const char *name = sysmem2_error_name(e);
+
+    if (name) {
+        snprintf(buf, size, "%s (%s)", name, sysmem2_error_meaning(e));
+    } else {
+        snprintf(buf, size, "%u (unknown)", e);
+    }
+}
 
 const char *vsm_strerror(int err)
 {
-    static __thread char buf[96];
-    int e = -err;
+    static __thread char buf[256];
+    char what[160];
+    sysmem2_error_t e;
+    int32_t status;
 
     if (err == VSM_ERR_FRAMEWORK) {
         return "FIDL framework error (UNKNOWN_METHOD)";
@@ -46,19 +88,62 @@ const char *vsm_strerror(int err)
                  fidl_strerror(last_codec_error));
         return buf;
     }
-    if (e >= VSM_ERR_BASE) {
-        unsigned int s = (unsigned int)(e - VSM_ERR_BASE);
+    if (err_sysmem2_result(err, &e)) {
+        sysmem2_error_str(what, sizeof(what), e);
+        snprintf(buf, sizeof(buf), "sysmem2 error %s", what);
+        return buf;
+    }
+    if (vsm_err_epitaph(err, &status)) {
+        const char *name = fidl_zx_status_name(status);
+        int n;
 
-        if (s < sizeof(sysmem2_error_names) / sizeof(sysmem2_error_names[0])) {
-            snprintf(buf, sizeof(buf), "sysmem2 error %s",
-                     sysmem2_error_names[s]);
+        if (name) {
+            n = snprintf(buf, sizeof(buf), "channel closed: %s (%s)", name,
+                         fidl_zx_status_meaning(status));
         } else {
-            snprintf(buf, sizeof(buf), "sysmem2 error %u", s);
+            n = snprintf(buf, sizeof(buf), "channel closed: status %d",
+                         (int)status);
+        }
+        if (status == FIDL_ZX_ERR_PEER_CLOSED) {
+            snprintf(buf + n, sizeof(buf) - n, ", a participant closed "
+                     "without Release or the collection went away");
+        } else if (sysmem2_error_from_status(status, &e)) {
+            sysmem2_error_str(what, sizeof(what), e);
+            snprintf(buf + n, sizeof(buf) - n, ", sysmem2 %s", what);
         }
         return buf;
     }
-    snprintf(buf, sizeof(buf), "%s", strerror(e));
+    snprintf(buf, sizeof(buf), "%s", strerror(-err));
     return buf;
+}
+
+/* What a FIDL-layer call reports for a channel that closed. */
+static int closed_err(int32_t epitaph)
+{
+    return epitaph <= 0 && epitaph > -2048 ? VSM_ERR_CLOSED(epitaph) : -EPIPE;
+}
+
+/*
+ * The epitaph of a channel a one-way write found closed.  A CALL on a
+ * peer-closed channel fails before anything is sent and hands out the
+ * epitaph without taking the epitaph message off the queue (a READ
+ * would); the Sync header is only there to make it a valid request.
+ */
+static int32_t probe_epitaph(int ch)
+{
+    fidl_message_header_t hdr;
+    uint8_t wr[FIDL_HEADER_SIZE], rd[FIDL_HEADER_SIZE];
+    struct vsysmem_handle rh[1];
+    uint32_t rn = sizeof(rd), rnh = 0;
+    int32_t epitaph = FIDL_ZX_ERR_PEER_CLOSED;
+
+    fidl_header_init(&hdr, 1, SYSMEM2_NODE_SYNC_ORDINAL, true);
+    fidl_header_encode(&hdr, wr);
+    if (vsm_call(ch, wr, sizeof(wr), NULL, 0, rd, &rn, rh, &rnh, 1,
+                 &epitaph) != -EPIPE) {
+        return FIDL_ZX_ERR_PEER_CLOSED;
+    }
+    return epitaph;
 }
 
 static int neg_errno(int ret)
@@ -248,32 +333,21 @@ static struct msgbuf *msgbuf(void)
 }
 
 /*
- * Send the message encoded in mb->wr; for a two-way call wait for the
- * reply and decode it, with the method table's descriptors when `m` is
- * given, else as a message of resp_type.
+ * Decode a reply with the method table's descriptors when `m` is given,
+ * else as a message of resp_type; closes the handles the value does not
+ * hold (all of them on failure).
  */
-static int transact(int ch, struct msgbuf *mb, uint32_t n,
-                    const fidl_handle_info_t *hin, uint32_t nh, bool two_way,
-                    const sysmem_method_t *m, const fidl_type_t *resp_type,
-                    void *resp)
+static int decode_reply(const sysmem_method_t *m, const fidl_type_t *resp_type,
+                        const uint8_t *bytes, uint32_t n,
+                        const struct vsysmem_handle *rh, uint32_t rnh,
+                        void *resp)
 {
     fidl_handle_info_t hout[FIDL_MAX_MSG_HANDLES];
-    struct vsysmem_handle rh[FIDL_MAX_MSG_HANDLES];
-    int fds[FIDL_MAX_MSG_HANDLES];
-    uint32_t rn, rnh, i;
+    uint32_t i;
     int ret;
 
-    for (i = 0; i < nh; i++) {
-        fds[i] = (int)hin[i].handle;
-    }
-    if (!two_way) {
-        return vsm_write(ch, mb->wr, n, fds, nh);
-    }
-    rn = sizeof(mb->rd);
-    rnh = FIDL_MAX_MSG_HANDLES;
-    ret = vsm_call(ch, mb->wr, n, fds, nh, mb->rd, &rn, rh, &rnh, 0, NULL);
-    if (ret) {
-        return ret;
+    if (rnh > FIDL_MAX_MSG_HANDLES) {
+        return -EINVAL;
     }
     for (i = 0; i < rnh; i++) {
         hout[i].handle = (fidl_handle_t)rh[i].fd;
@@ -284,8 +358,8 @@ static int transact(int ch, struct msgbuf *mb, uint32_t n,
                          rh[i].rights;
         hout[i].flags = 0;
     }
-    ret = m ? sysmem_decode_reply(m, mb->rd, rn, hout, rnh, NULL, resp) :
-          fidl_decode_msg(resp_type, mb->rd, rn, hout, rnh, NULL, resp);
+    ret = m ? sysmem_decode_reply(m, bytes, n, hout, rnh, NULL, resp) :
+          fidl_decode_msg(resp_type, bytes, n, hout, rnh, NULL, resp);
     if (ret != FIDL_OK) {
         last_codec_error = ret;
         for (i = 0; i < rnh; i++) {
@@ -299,6 +373,63 @@ static int transact(int ch, struct msgbuf *mb, uint32_t n,
         }
     }
     return 0;
+}
+
+int vsm_decode_reply(uint32_t method_id, const void *bytes, uint32_t num_bytes,
+                     const struct vsysmem_handle *handles,
+                     uint32_t num_handles, void *resp)
+{
+    const sysmem_method_t *m = sysmem_method_by_id(method_id);
+    fidl_message_header_t hdr;
+    int32_t status;
+
+    if (!m) {
+        return -EINVAL;
+    }
+    if (fidl_header_decode(bytes, num_bytes, &hdr) == FIDL_OK &&
+        hdr.ordinal == FIDL_EPITAPH_ORDINAL) {
+        if (fidl_decode_epitaph(bytes, num_bytes, &status) != FIDL_OK) {
+            return VSM_ERR_DECODE;
+        }
+        return closed_err(status);
+    }
+    return decode_reply(m, NULL, bytes, num_bytes, handles, num_handles, resp);
+}
+
+/*
+ * Send the message encoded in mb->wr; for a two-way call wait for the
+ * reply and decode it, with the method table's descriptors when `m` is
+ * given, else as a message of resp_type.
+ */
+static int transact(int ch, struct msgbuf *mb, uint32_t n,
+                    const fidl_handle_info_t *hin, uint32_t nh, bool two_way,
+                    const sysmem_method_t *m, const fidl_type_t *resp_type,
+                    void *resp)
+{
+    struct vsysmem_handle rh[FIDL_MAX_MSG_HANDLES];
+    int fds[FIDL_MAX_MSG_HANDLES];
+    uint32_t rn, rnh, i;
+    int32_t epitaph = 0;
+    int ret;
+
+    for (i = 0; i < nh; i++) {
+        fds[i] = (int)hin[i].handle;
+    }
+    if (!two_way) {
+        ret = vsm_write(ch, mb->wr, n, fds, nh);
+        return ret == -EPIPE ? closed_err(probe_epitaph(ch)) : ret;
+    }
+    rn = sizeof(mb->rd);
+    rnh = FIDL_MAX_MSG_HANDLES;
+    ret = vsm_call(ch, mb->wr, n, fds, nh, mb->rd, &rn, rh, &rnh, 0,
+                   &epitaph);
+    if (ret == -EPIPE) {
+        return closed_err(epitaph);
+    }
+    if (ret) {
+        return ret;
+    }
+    return decode_reply(m, resp_type, mb->rd, rn, rh, rnh, resp);
 }
 
 int vsm_fidl_call(int ch, uint64_t ordinal, bool flexible, bool two_way,
@@ -481,27 +612,54 @@ int vsm2_sync(int node)
     return ret ? ret : result_of(res.tag, 0, res.framework_err);
 }
 
-int vsm2_duplicate(int token, uint32_t rights_mask)
+/*
+ * A new token (client, or a negative error) made on `ch`: sysmem must know
+ * it before anyone else uses it, so Sync `ch` first.
+ */
+static int synced_token(int ch, int client)
 {
-    sysmem2_buffer_collection_token_duplicate_request_t req = { 0 };
-    int client, ret;
+    int ret;
 
-    req.has_rights_attenuation_mask = true;
-    req.rights_attenuation_mask = rights_mask;
-    client = send_server_end(token,
-                             SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_ORDINAL,
-                             &sysmem2_buffer_collection_token_duplicate_request_type,
-                             &req, &req.has_token_request, &req.token_request);
     if (client < 0) {
         return client;
     }
-    /* Sysmem must know the new token before anyone else uses it. */
-    ret = vsm2_sync(token);
+    ret = vsm2_sync(ch);
     if (ret) {
         close(client);
         return ret;
     }
     return client;
+}
+
+int vsm2_duplicate(int token, uint32_t rights_mask)
+{
+    sysmem2_buffer_collection_token_duplicate_request_t req = { 0 };
+
+    req.has_rights_attenuation_mask = true;
+    req.rights_attenuation_mask = rights_mask;
+    return synced_token(token, send_server_end(token,
+                        SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_ORDINAL,
+                        &sysmem2_buffer_collection_token_duplicate_request_type,
+                        &req, &req.has_token_request, &req.token_request));
+}
+
+int vsm2_set_dispensable(int token)
+{
+    return vsm_fidl_call(token,
+                         SYSMEM2_BUFFER_COLLECTION_TOKEN_SET_DISPENSABLE_ORDINAL,
+                         true, false, NULL, NULL, NULL, NULL);
+}
+
+int vsm2_attach_token(int collection, uint32_t rights_mask)
+{
+    sysmem2_buffer_collection_attach_token_request_t req = { 0 };
+
+    req.has_rights_attenuation_mask = true;
+    req.rights_attenuation_mask = rights_mask;
+    return synced_token(collection, send_server_end(collection,
+                        SYSMEM2_BUFFER_COLLECTION_ATTACH_TOKEN_ORDINAL,
+                        &sysmem2_buffer_collection_attach_token_request_type,
+                        &req, &req.has_token_request, &req.token_request));
 }
 
 int vsm2_release(int node)

@@ -4,14 +4,20 @@
  *   vsysmemctl info
  *   vsysmemctl list
  *   vsysmemctl alloc [--count N] [--size BYTES]
+ *   vsysmemctl negotiate SCENARIO.json | -
  *   vsysmemctl negotiate [--participants N] [--count N] [--size BYTES]
  *                        [--rounds N]
  *   vsysmemctl demo
  *   vsysmemctl camera [--frames N] [--dma-contig]
  *   vsysmemctl bench [--size BYTES] [--rounds N]
  *
- * Sizes take K/M/G suffixes.  Errors are printed by name; the exit status
- * is 0 on success, 1 on a failed operation, 2 on a usage error.
+ * Sizes take K/M/G suffixes.  Errors are printed by name, with the
+ * participant whose call failed: a collection sysmem failed prints the
+ * epitaph its channel was closed with and the sysmem2 Error behind it
+ * ("alloc: WaitForAllBuffersAllocated: collection failed: channel closed:
+ * ZX_ERR_NOT_SUPPORTED ...").  The exit status is 0 on success, 1 on a
+ * failed operation, 2 on a usage error.  `vsysmemctl CMD --help` describes
+ * each command.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -30,15 +36,28 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vsysmemctl.h"
-
 #include "libvsysmem.h"
+#include "vsysmemctl.h"
 
 static unsigned int opt_dev;
 
 static int fail(const char *what, int err)
 {
     fprintf(stderr, "vsysmemctl: %s: %s\n", what, vsm_strerror(err));
+    return 1;
+}
+
+/*
+ * A participant's call on its collection failed.  A sysmem2 Error or an
+ * epitaph means sysmem failed the collection, not that the call was bad.
+ */
+static int fail_call(const char *who, const char *call, int err)
+{
+    sysmem2_error_t e;
+
+    fprintf(stderr, "vsysmemctl: %s: %s: %s%s\n", who, call,
+            vsm_err_sysmem2(err, &e) || vsm_err_epitaph(err, NULL) ?
+            "collection failed: " : "", vsm_strerror(err));
     return 1;
 }
 
@@ -77,16 +96,6 @@ static int open_dev(int *dev, int *alloc)
     return 0;
 }
 
-static const char *domain_name(uint32_t d)
-{
-    switch (d) {
-    case SYSMEM2_COHERENCY_DOMAIN_CPU: return "CPU";
-    case SYSMEM2_COHERENCY_DOMAIN_RAM: return "RAM";
-    case SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE: return "INACCESSIBLE";
-    default: return "?";
-    }
-}
-
 static void print_info(const char *who, int dev,
                        const sysmem2_buffer_collection_info_t *info)
 {
@@ -96,7 +105,7 @@ static void print_info(const char *who, int dev,
 
     printf("%s: %u buffers of %" PRIu64 " bytes, %s domain, heap %s\n", who,
            info->buffers_count, bs->size_bytes,
-           domain_name(bs->coherency_domain),
+           sysmem2_coherency_domain_name(bs->coherency_domain) ?: "?",
            bs->has_heap && bs->heap.has_heap_type ? bs->heap.heap_type : "?");
     if (info->settings.has_image_format_constraints) {
         printf("%s: image: pixel format %u, min size %ux%u, "
@@ -150,18 +159,20 @@ static int participate(int dev, int alloc, int token, const char *name,
 
     col = vsm2_bind_shared_collection(alloc, token);
     if (col < 0) {
-        return fail("BindSharedCollection", col);
+        return fail_call(name, "BindSharedCollection", col);
     }
     vsm2_set_name(col, 100, name);
+    /* Sysmem's own log names the participant as this message does. */
+    vsm2_set_debug_client_info(col, true, name, (uint64_t)getpid());
     ret = vsm2_set_constraints(col, c);
     if (ret) {
         close(col);
-        return fail("SetConstraints", ret);
+        return fail_call(name, "SetConstraints", ret);
     }
     ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
     if (ret) {
         close(col);
-        return fail("WaitForAllBuffersAllocated", ret);
+        return fail_call(name, "WaitForAllBuffersAllocated", ret);
     }
     (void)dev;
     *collection = col;
@@ -182,62 +193,22 @@ static int cmd_alloc(uint32_t count, uint64_t size)
     }
     col = vsm2_allocate_non_shared_collection(alloc);
     if (col < 0) {
-        return fail("AllocateNonSharedCollection", col);
+        return fail_call("alloc", "AllocateNonSharedCollection", col);
     }
+    vsm2_set_debug_client_info(col, true, "alloc", (uint64_t)getpid());
     vsm2_constraints_cpu(c, count, size, true);
     ret = vsm2_set_constraints(col, c);
     if (ret) {
-        return fail("SetConstraints", ret);
+        return fail_call("alloc", "SetConstraints", ret);
     }
     ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);
     if (ret) {
-        return fail("WaitForAllBuffersAllocated", ret);
+        return fail_call("alloc", "WaitForAllBuffersAllocated", ret);
     }
     print_info("alloc", dev, info);
     vsm2_release(col);
     vsm2_info_close_handles(info);
     return 0;
-}
-
-static int send_fd(int sock, int fd)
-{
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    char byte = 'T';
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-    };
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
-static int recv_fd(int sock)
-{
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    char byte;
-    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-    };
-    struct cmsghdr *cm;
-    int fd;
-
-    if (recvmsg(sock, &msg, 0) != 1) {
-        return -EPIPE;
-    }
-    cm = CMSG_FIRSTHDR(&msg);
-    if (!cm || cm->cmsg_type != SCM_RIGHTS) {
-        return -EPROTO;
-    }
-    memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-    return fd;
 }
 
 /*
@@ -280,7 +251,7 @@ static int negotiate_once(int dev, int alloc, unsigned int participants,
             close(sv[0]);
             close(dup);
             close(token);
-            ctoken = recv_fd(sv[1]);
+            ctoken = vsm_recv_fd(sv[1]);
             if (ctoken < 0) {
                 _exit(fail("receive token", ctoken));
             }
@@ -301,7 +272,7 @@ static int negotiate_once(int dev, int alloc, unsigned int participants,
             _exit(0);
         }
         close(sv[1]);
-        ret = send_fd(sv[0], dup);
+        ret = vsm_send_fd(sv[0], dup);
         close(dup);
         close(sv[0]);
         if (ret) {
@@ -428,7 +399,7 @@ static int demo_display(int dev, int sock)
     uint32_t sums[2], stride;
     const uint8_t *p;
 
-    token = recv_fd(sock);
+    token = vsm_recv_fd(sock);
     alloc = vsm_connect(dev, VSYSMEM_PROTOCOL_SYSMEM2);
     if (token < 0 || alloc < 0 || !c || !info) {
         return fail("display: setup", token < 0 ? token : alloc);
@@ -498,7 +469,7 @@ static int cmd_demo(void)
         _exit(demo_display(dev, sv[1]));
     }
     close(sv[1]);
-    ret = send_fd(sv[0], dup);
+    ret = vsm_send_fd(sv[0], dup);
     close(dup);
     if (ret) {
         return fail("camera: send the token to the display", ret);
@@ -515,7 +486,8 @@ static int cmd_demo(void)
            (now_ns() - t0) / 1e6, info->buffers_count,
            info->settings.buffer_settings.size_bytes, ifc->pixel_format,
            ifc->min_size.width, ifc->min_size.height, stride,
-           domain_name(info->settings.buffer_settings.coherency_domain));
+           sysmem2_coherency_domain_name(
+               info->settings.buffer_settings.coherency_domain) ?: "?");
     print_info("camera", dev, info);
 
     p = vsm_map((int)info->buffers[0].vmo,
@@ -946,17 +918,61 @@ static int cmd_list(void)
     return 0;
 }
 
+/* One usage text per subcommand; `vsysmemctl CMD --help` prints its own. */
+static const struct {
+    const char *cmd, *usage, *help;
+} cmds[] = {
+    { "info", "info",
+      "Show the device: region size, message limits, protocols, what this\n"
+      "guest holds and the traffic so far.\n" },
+    { "list", "list",
+      "List the processes that hold virtio-sysmem channels, event pairs or\n"
+      "buffers.\n" },
+    { "alloc", "alloc [--count N] [--size BYTES]",
+      "Allocate N CPU-accessible buffers of at least BYTES (K/M/G suffixes)\n"
+      "in a collection of one participant, show them and release them.  If\n"
+      "sysmem refuses, say why: the epitaph and the sysmem2 Error.\n" },
+    { "negotiate", "negotiate SCENARIO.json | -\n"
+      "       vsysmemctl [-d N] negotiate [--participants N] [--count N]"
+      " [--size BYTES] [--rounds N]",
+      "With a file (\"-\": stdin): run a vsysmem-negotiate scenario (the JSON\n"
+      "format of docs/core.md) on the device, one process per participant,\n"
+      "and print the outcome as vsysmem-negotiate does.  Bad input names the\n"
+      "field and exits 2.\n"
+      "With options: N participants, each asking for --count buffers of\n"
+      "--size bytes, negotiate --rounds times; prints the latency.\n" },
+    { "demo", "demo",
+      "A camera and a display process negotiate NV12 frames and pass one\n"
+      "through a shared buffer.\n" },
+    { "camera", "camera [--frames N] [--dma-contig]",
+      "vivid (the kernel's virtual V4L2 camera) captures N frames (default\n"
+      "30) into buffers it negotiated with a display process; --dma-contig\n"
+      "uses its videobuf2-dma-contig instance instead of vb2-vmalloc.\n" },
+    { "bench", "bench [--size BYTES] [--rounds N]",
+      "Negotiation latency and mapped-buffer bandwidth (docs/benchmarks.md).\n" },
+};
+
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: vsysmemctl [-d N] info\n"
-            "       vsysmemctl list\n"
-            "       vsysmemctl [-d N] alloc [--count N] [--size BYTES]\n"
-            "       vsysmemctl [-d N] negotiate [--participants N] [--count N]\n"
-            "                  [--size BYTES] [--rounds N]\n"
-            "       vsysmemctl [-d N] demo\n"
-            "       vsysmemctl camera [--frames N] [--dma-contig]\n"
-            "       vsysmemctl [-d N] bench [--size BYTES] [--rounds N]\n");
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        fprintf(f, "%s vsysmemctl [-d N] %s\n", i ? "      " : "usage:",
+                cmds[i].usage);
+    }
+}
+
+static int cmd_usage(const char *cmd, FILE *f, int status)
+{
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        if (!strcmp(cmds[i].cmd, cmd)) {
+            fprintf(f, "usage: vsysmemctl [-d N] %s\n", cmds[i].usage);
+            if (f == stdout) {
+                fprintf(f, "\n%s", cmds[i].help);
+            }
+            return status;
+        }
+    }
+    usage(f);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -973,6 +989,7 @@ int main(int argc, char **argv)
     unsigned int participants = 2, rounds = 1;
     uint32_t count = 2;
     uint64_t size = 1 << 20;
+    bool counted = false;
     const char *cmd;
     int o;
 
@@ -996,14 +1013,26 @@ int main(int argc, char **argv)
         return cmd_camera(argc, argv);
     }
     optind++;
-    while ((o = getopt_long(argc, argv, "c:s:p:r:", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "c:s:p:r:h", opts, NULL)) != -1) {
         switch (o) {
         case 'c': count = (uint32_t)strtoul(optarg, NULL, 0); break;
         case 's': size = parse_size(optarg); break;
         case 'p': participants = (unsigned int)strtoul(optarg, NULL, 0); break;
         case 'r': rounds = (unsigned int)strtoul(optarg, NULL, 0); break;
-        default: usage(stderr); return 2;
+        case 'h': return cmd_usage(cmd, stdout, 0);
+        default: return cmd_usage(cmd, stderr, 2);
         }
+        counted = true;
+    }
+    if (!strcmp(cmd, "negotiate") && optind < argc) {
+        /* A scenario file: the options of the counting mode do not mix. */
+        if (counted || optind + 1 != argc) {
+            return cmd_usage(cmd, stderr, 2);
+        }
+        return vsysmemctl_negotiate_scenario(opt_dev, argv[optind]);
+    }
+    if (optind < argc) {
+        return cmd_usage(cmd, stderr, 2);
     }
     if (!strcmp(cmd, "info")) {
         return cmd_info();
@@ -1011,8 +1040,7 @@ int main(int argc, char **argv)
         return cmd_alloc(count, size);
     } else if (!strcmp(cmd, "negotiate")) {
         if (!rounds || !participants || participants > 64) {
-            usage(stderr);
-            return 2;
+            return cmd_usage(cmd, stderr, 2);
         }
         return cmd_negotiate(participants, count, size, rounds);
     } else if (!strcmp(cmd, "list")) {

@@ -10,6 +10,7 @@
 #include <glib.h>
 #include "hw/sysmem/constraints.h"
 #include "hw/sysmem/image-format.h"
+#include "sysmem/status.h"
 
 #define MAX_IFC SYSMEM2_MAX_COUNT_BUFFER_COLLECTION_CONSTRAINTS_IMAGE_FORMAT_CONSTRAINTS
 #define MAX_RMSL SYSMEM2_MAX_COUNT_REQUIRED_MAX_SIZE_LIST
@@ -1230,41 +1231,20 @@ bool sysmem_settings_equal(const sysmem2_single_buffer_settings_t *a,
 /* ------------------------------------------------------------------ */
 /* Names                                                                */
 
-static const char *const error_names[] = {
-    "INVALID", "UNSPECIFIED", "PROTOCOL_DEVIATION", "NOT_FOUND",
-    "HANDLE_ACCESS_DENIED", "NO_MEMORY", "CONSTRAINTS_INTERSECTION_EMPTY",
-    "PENDING", "TOO_MANY_GROUP_CHILD_COMBINATIONS",
-    "NO_MORE_STRONG_VMO_HANDLES",
-};
-
+/* The names live with the codec (sysmem/status.h), shared with the guest. */
 const char *sysmem_error_name(sysmem2_error_t err)
 {
-    return err < G_N_ELEMENTS(error_names) ? error_names[err] : "UNKNOWN";
+    const char *name = sysmem2_error_name(err);
+
+    return name ? name : "UNKNOWN";
 }
 
 bool sysmem_error_from_name(const char *name, sysmem2_error_t *err)
 {
-    uint32_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(error_names); i++) {
-        if (!strcmp(error_names[i], name)) {
-            *err = i;
-            return true;
-        }
-    }
-    return false;
+    return sysmem2_error_from_name(name, err);
 }
 
 const char *sysmem_coherency_domain_name(sysmem2_coherency_domain_t d)
 {
-    switch (d) {
-    case SYSMEM2_COHERENCY_DOMAIN_CPU:
-        return "CPU";
-    case SYSMEM2_COHERENCY_DOMAIN_RAM:
-        return "RAM";
-    case SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE:
-        return "INACCESSIBLE";
-    default:
-        return NULL;
-    }
+    return sysmem2_coherency_domain_name(d);
 }

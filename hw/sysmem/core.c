@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include "hw/sysmem/core-internal.h"
 #include "hw/sysmem/image-format.h"
+#include "sysmem/status.h"
 
 /* zx_status_t values the codec does not name */
 #define ZX_ERR_NO_RESOURCES     (-3)
@@ -35,24 +36,8 @@ void sysmem_log(SysmemCore *core, GLogLevelFlags level, const char *fmt, ...)
 
 int32_t sysmem_error_to_status(sysmem2_error_t err)
 {
-    switch (err) {
-    case SYSMEM2_ERROR_PROTOCOL_DEVIATION:
-        return FIDL_ZX_ERR_INVALID_ARGS;
-    case SYSMEM2_ERROR_NOT_FOUND:
-        return FIDL_ZX_ERR_NOT_FOUND;
-    case SYSMEM2_ERROR_HANDLE_ACCESS_DENIED:
-        return FIDL_ZX_ERR_ACCESS_DENIED;
-    case SYSMEM2_ERROR_NO_MEMORY:
-        return FIDL_ZX_ERR_NO_MEMORY;
-    case SYSMEM2_ERROR_CONSTRAINTS_INTERSECTION_EMPTY:
-        return FIDL_ZX_ERR_NOT_SUPPORTED;
-    case SYSMEM2_ERROR_PENDING:
-        return FIDL_ZX_ERR_UNAVAILABLE;
-    case SYSMEM2_ERROR_TOO_MANY_GROUP_CHILD_COMBINATIONS:
-        return FIDL_ZX_ERR_OUT_OF_RANGE;
-    default:
-        return FIDL_ZX_ERR_INTERNAL;
-    }
+    /* One mapping for the core and the guest that reads the epitaph. */
+    return sysmem2_error_to_status(err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -2,17 +2,7 @@
 # Guest test: unload and reload the driver.  rmmod must refuse while an fd
 # is open, succeed afterwards, and a fresh driver must work and hold
 # nothing.  TAP output.
-n=0
-failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        failed=1
-    fi
-}
+. /lib/tap.sh
 
 rmmod vsysmem_example 2>/dev/null
 vsysmemctl info >/dev/null

@@ -310,8 +310,8 @@ static int negotiate(int round, bool *failed)
     for (int i = 0; i < k; i++) {
         int ret = parts[i].col < 0 ? 0 : set_constraints(&parts[i], size);
 
-        /* After a failure the collection may already be closed (EPIPE). */
-        if (ret && (fail == FAIL_NONE || ret != -EPIPE)) {
+        /* After a failure the collection may already be closed. */
+        if (ret && (fail == FAIL_NONE || !vsm_err_epitaph(ret, NULL))) {
             tap_diag("round %d: set constraints: %s", round,
                      vsm_strerror(ret));
             ok = 0;
