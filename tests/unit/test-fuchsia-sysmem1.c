@@ -422,6 +422,46 @@ static void test_multiple_participants(void)
     vs_host_free(h);
 }
 
+/* As the v2 port: modifiers, AFBC among them, in fuchsia.sysmem terms. */
+static void test_complicated_format_modifiers(void)
+{
+    static const uint64_t mods[4] = {
+        SYSMEM1_FORMAT_MODIFIER_LINEAR, IMAGES2_FORMAT_MODIFIER_INTEL_I915_X_TILED,
+        IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_SPLIT_BLOCK_SPARSE_YUV_TE_TILED_HEADER,
+        IMAGES2_FORMAT_MODIFIER_ARM_AFBC_16X16_TE };
+    VsHost *h = host();
+    g_autofree V1Constraints *c1 = v1c_new();
+    g_autofree V1Constraints *c2 = NULL;
+    uint32_t alloc = vs_connect(h, true);
+    uint32_t tok1 = vs_allocate_shared(h, alloc, true);
+    uint32_t tok2 = vs_duplicate(h, tok1, FIDL_RIGHT_SAME_RIGHTS, true);
+    uint32_t coll1 = vs_bind(h, alloc, tok1, true), coll2, i;
+
+    fx1_set_name(h, coll1, 1000000, "sysmem-test-v1");
+    c1->usage.cpu = CPU_RW;
+    c1->min_buffer_count_for_camping = 1;
+    for (i = 0; i < 4; i++) {
+        /* the modifier values are the same in both libraries */
+        V1Image *f = image(c1, i < 2 ? SYSMEM1_PIXEL_FORMAT_TYPE_R8G8B8A8 :
+                           SYSMEM1_PIXEL_FORMAT_TYPE_BGRA32,
+                           SYSMEM1_COLOR_SPACE_TYPE_SRGB);
+
+        f->pixel_format.has_format_modifier = true;
+        f->pixel_format.format_modifier.value = mods[i];
+    }
+    c2 = g_memdup2(c1, sizeof(*c1));
+    for (i = 0; i < 4; i++) {
+        c2->image_format_constraints[i].required_max_coded_width = 512;
+        c2->image_format_constraints[i].required_max_coded_height = 512;
+    }
+    vs_set_constraints_v1(h, coll1, c1);
+    g_assert_true(vs_sync(h, coll1, true));
+    coll2 = vs_bind(h, alloc, tok2, true);
+    vs_set_constraints_v1(h, coll2, c2);
+    fx1_wait_ok(h, coll1, NULL);
+    vs_host_free(h);
+}
+
 static void test_multiple_participants_colorspace_ranking(void)
 {
     static const uint32_t two[] = {
@@ -1461,6 +1501,60 @@ static void test_group_mini_stress(void)
     }
 }
 
+/*
+ * 63 nested groups, each preferring its deeper (incompatible) child: only
+ * the root and the shorter child of the first group can allocate, and
+ * sysmem must find that without trying the unreachable selections.
+ */
+static void test_skip_unreachable_child_selections(void)
+{
+    VsHost *h = host();
+    uint32_t alloc = vs_connect(h, true);
+    uint32_t root = fx_token(h, alloc, true), cur = root, i;
+    uint32_t comp[64], incomp[63], groups[63], nc = 0, ni = 0;
+
+    comp[nc++] = root;
+    for (i = 0; i < 63; i++) {
+        groups[i] = fx1_group(h, cur);
+        /* the deeper sub-tree is created first: it is preferred */
+        incomp[ni++] = fx1_group_child(h, groups[i]);
+        comp[nc++] = fx1_group_child(h, groups[i]);
+        cur = incomp[ni - 1];
+    }
+    for (i = 0; i < nc; i++) {
+        comp[i] = vs_bind(h, alloc, comp[i], true);
+        fx1_set(h, comp[i], picky(PAGE));
+    }
+    for (i = 0; i < ni; i++) {
+        incomp[i] = vs_bind(h, alloc, incomp[i], true);
+        fx1_set(h, incomp[i], picky(2 * PAGE));
+    }
+    for (i = 0; i < 63; i++) {
+        fx1_all_children_present(h, groups[i]);
+    }
+    for (i = 0; i < nc; i++) {
+        if (i < 2) {
+            g_autofree V1Info *info = info_new();
+
+            fx1_wait_ok(h, comp[i], info);
+            g_assert_cmpuint(info->settings.buffer_settings.size_bytes, ==,
+                             PAGE);
+        } else {
+            int32_t st = fx1_wait_fails(h, comp[i]);
+
+            g_assert_true(st == FIDL_ZX_ERR_PEER_CLOSED ||
+                          st == FIDL_ZX_ERR_NOT_SUPPORTED);
+        }
+    }
+    for (i = 0; i < ni; i++) {
+        int32_t st = fx1_wait_fails(h, incomp[i]);
+
+        g_assert_true(st == FIDL_ZX_ERR_PEER_CLOSED ||
+                      st == FIDL_ZX_ERR_NOT_SUPPORTED);
+    }
+    vs_host_free(h);
+}
+
 /* v1 reports TooManyGroupChildCombinations as ZX_ERR_OUT_OF_RANGE. */
 static void test_group_child_selection_combination_count_limit(void)
 {
@@ -1791,6 +1885,7 @@ int main(int argc, char **argv)
     CASE("NoTokenV1", test_no_token);
     CASE("NoSyncV1", test_no_sync);
     CASE("MultipleParticipantsV1", test_multiple_participants);
+    CASE("ComplicatedFormatModifiersV1", test_complicated_format_modifiers);
     CASE("MultipleParticipantsColorspaceRankingV1",
          test_multiple_participants_colorspace_ranking);
     CASE("MultipleParticipants_TwoImageFormatConstraintsSamePixelFormat_"
@@ -1861,6 +1956,8 @@ int main(int argc, char **argv)
          test_group_close_before_children_set_constraints);
     CASE("GroupPriorityV1", test_group_priority);
     CASE("Group_MiniStressV1", test_group_mini_stress);
+    CASE("SkipUnreachableChildSelectionsV1",
+         test_skip_unreachable_child_selections);
     CASE("GroupChildSelectionCombinationCountLimitV1",
          test_group_child_selection_combination_count_limit);
     CASE("GroupCreateChildrenSyncV1", test_group_create_children_sync);
