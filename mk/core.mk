@@ -3,9 +3,10 @@
 #
 #   CORE_SRCS        absolute paths of the core sources (glib + codec only)
 #   make check-unit  runs test-region, test-image-format, test-constraints,
-#                    test-core, test-core-v1, test-core-snapshot,
-#                    test-negotiate (plain and -san) and short runs of the
-#                    core and core-snapshot fuzzers
+#                    test-core, test-core-v1, test-core-snapshot, the ports
+#                    of Fuchsia's suites (test-fuchsia-sysmem2 and -sysmem1,
+#                    docs/fuchsia-tests.md), test-negotiate (plain and -san)
+#                    and short runs of the core and core-snapshot fuzzers
 #   make bench-core  aggregation time for 2/16/64 participants and region
 #                    fragmentation under churn
 #   make fuzz-core   long fuzz run (FUZZ_SECONDS, default 300)
@@ -19,7 +20,8 @@ CORE_HDRS := $(wildcard $(srcdir)/hw/sysmem/*.h)
 # The in-process host the tests, the tool, the fuzzer and the bench share.
 CORE_HOST_SRCS := $(srcdir)/tools/vsysmem-negotiate-host.c
 CORE_HOST_HDRS := $(srcdir)/tools/vsysmem-negotiate-host.h \
-	$(srcdir)/tests/unit/test-core-util.h
+	$(srcdir)/tests/unit/test-core-util.h \
+	$(srcdir)/tests/unit/fuchsia-port.h
 CORE_LIB_SRCS := $(CORE_SRCS) $(CORE_HOST_SRCS)
 CORE_LIB_HDRS := $(CORE_HDRS) $(CORE_HOST_HDRS) $(CODEC_HDRS)
 
@@ -32,7 +34,8 @@ CORE_DEPS = $(CORE_LIB_HDRS) $(call CORE_LIBS,$(1))
 
 CORE_TESTS := test-region test-image-format test-constraints test-core \
 	test-core-format \
-	test-core-v1 test-core-snapshot
+	test-core-v1 test-core-snapshot test-fuchsia-sysmem2 \
+	test-fuchsia-sysmem1
 
 define core_unit_test
 $(BUILD)/unit/$(1): $(srcdir)/tests/unit/$(1).c $(call CORE_DEPS,plain)

@@ -326,8 +326,9 @@ uint32_t vs_duplicate(VsHost *h, uint32_t token, uint32_t mask, bool v1)
     return id;
 }
 
-int vs_duplicate_sync(VsHost *h, uint32_t token, const uint32_t *masks,
-                      uint32_t n, uint32_t *out)
+/* DuplicateSync and CreateChildrenSync share their request and reply. */
+static int dup_sync(VsHost *h, uint32_t node, uint32_t mid,
+                    const uint32_t *masks, uint32_t n, uint32_t *out)
 {
     g_autofree sysmem2_buffer_collection_token_duplicate_sync_request_t *r =
         g_new0(sysmem2_buffer_collection_token_duplicate_sync_request_t, 1);
@@ -339,8 +340,7 @@ int vs_duplicate_sync(VsHost *h, uint32_t token, const uint32_t *masks,
     r->has_rights_attenuation_masks = true;
     r->rights_attenuation_masks_count = n;
     memcpy(r->rights_attenuation_masks, masks, n * sizeof(*masks));
-    vs_send(h, token, SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_SYNC,
-            r, NULL, 0, &c);
+    vs_send(h, node, mid, r, NULL, 0, &c);
     if (!c->answered || vs_call_decode(c, res) ||
         res->tag != FIDL_RESULT_RESPONSE) {
         return -1;
@@ -349,6 +349,22 @@ int vs_duplicate_sync(VsHost *h, uint32_t token, const uint32_t *masks,
         out[i] = c->handles[i].id;
     }
     return c->nh;
+}
+
+int vs_duplicate_sync(VsHost *h, uint32_t token, const uint32_t *masks,
+                      uint32_t n, uint32_t *out)
+{
+    return dup_sync(h, token,
+                    SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_SYNC,
+                    masks, n, out);
+}
+
+int vs_create_children_sync(VsHost *h, uint32_t group, const uint32_t *masks,
+                            uint32_t n, uint32_t *out)
+{
+    return dup_sync(h, group,
+                    SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_GROUP_CREATE_CHILDREN_SYNC,
+                    masks, n, out);
 }
 
 bool vs_sync(VsHost *h, uint32_t node, bool v1)

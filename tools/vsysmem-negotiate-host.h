@@ -73,6 +73,9 @@ uint32_t vs_duplicate(VsHost *h, uint32_t token, uint32_t mask, bool v1);
 /* DuplicateSync: returns the number of tokens, ids in out[] */
 int vs_duplicate_sync(VsHost *h, uint32_t token, const uint32_t *masks,
                       uint32_t n, uint32_t *out);
+/* CreateChildrenSync on a group: the same, for the group's new children. */
+int vs_create_children_sync(VsHost *h, uint32_t group, const uint32_t *masks,
+                            uint32_t n, uint32_t *out);
 bool vs_sync(VsHost *h, uint32_t node, bool v1);
 uint32_t vs_bind(VsHost *h, uint32_t alloc, uint32_t token, bool v1);
 void vs_set_constraints(VsHost *h, uint32_t coll,

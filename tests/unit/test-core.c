@@ -738,32 +738,6 @@ static void test_group_combination_cap(void)
     vs_host_free(h);
 }
 
-static uint32_t node_ref(VsHost *h, uint32_t node)
-{
-    VsCall *c;
-
-    vs_send(h, node, SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF, NULL, NULL, 0, &c);
-    g_assert_true(c->answered);
-    g_assert_cmpuint(c->nh, ==, 1);
-    return c->handles[0].id;
-}
-
-static int is_alternate(VsHost *h, uint32_t node, uint32_t ref)
-{
-    SysmemHandle hd = { .kind = SYSMEM_HANDLE_EVENTPAIR, .id = ref };
-    sysmem2_node_is_alternate_for_request_t r = { .has_node_ref = true,
-                                                  .node_ref = 1 };
-    sysmem2_node_is_alternate_for_result_t res;
-    VsCall *c;
-
-    vs_send(h, node, SYSMEM_M_SYSMEM2_NODE_IS_ALTERNATE_FOR, &r, &hd, 1, &c);
-    g_assert_cmpint(vs_call_decode(c, &res), ==, 0);
-    if (res.tag != FIDL_RESULT_RESPONSE) {
-        return -(int)res.err;
-    }
-    return res.response.is_alternate;
-}
-
 /* 27. IsAlternateFor */
 static void test_is_alternate_for(void)
 {
@@ -1177,19 +1151,6 @@ static void test_attach_node_tracking_count_limit(void)
         g_assert_true(vs_closed(h, t[i], NULL));
     }
     vs_host_free(h);
-}
-
-static bool validate(VsHost *h, uint32_t alloc, uint64_t koid)
-{
-    sysmem2_allocator_validate_buffer_collection_token_request_t r = {
-        .has_token_server_koid = true, .token_server_koid = koid };
-    sysmem2_allocator_validate_buffer_collection_token_result_t res;
-    VsCall *c;
-
-    vs_send(h, alloc, SYSMEM_M_SYSMEM2_ALLOCATOR_VALIDATE_BUFFER_COLLECTION_TOKEN,
-            &r, NULL, 0, &c);
-    g_assert_cmpint(vs_call_decode(c, &res), ==, 0);
-    return res.response.is_known;
 }
 
 /* 31. ValidateBufferCollectionToken and binding an unknown token */
