@@ -779,6 +779,16 @@ static void test_is_alternate_for(void)
     g_assert_cmpint(is_alternate(h, a, node_ref(h, b)), ==, 0);
     g_assert_cmpint(is_alternate(h, g0, node_ref(h, g1)), ==, 1);
     g_assert_cmpint(is_alternate(h, g0, node_ref(h, a)), ==, 0);
+    /* a node reference is lent, not moved: the host keeps it until closed */
+    {
+        uint32_t ref = node_ref(h, g1);
+
+        g_assert_cmpint(is_alternate(h, g0, ref), ==, 1);
+        g_assert_true(sysmem_core_has_object(vs_host_core(h), ref));
+        g_assert_cmpint(is_alternate(h, g0, ref), ==, 1);
+        sysmem_core_peer_closed(vs_host_core(h), ref);
+        g_assert_false(sysmem_core_has_object(vs_host_core(h), ref));
+    }
     /* a reference to a node that is gone */
     {
         uint32_t ref = node_ref(h, b);
