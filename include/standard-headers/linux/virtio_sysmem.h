@@ -223,7 +223,8 @@ enum virtio_sysmem_handle_type {
 	 * moved into the device (the token passed to BindSharedCollection).
 	 * The driver no longer holds it and must not CLOSE it; its id is free
 	 * once the driver has received the CLOSED event the device sends for
-	 * it (for every such entry, whatever became of the message).
+	 * it (whatever became of the message, unless it was refused with
+	 * VIRTIO_SYSMEM_S_INVALID_ARGS before delivery: then nothing moved).
 	 * Device to driver: the client end of a channel the device created
 	 * (a token from DuplicateSync or CreateChildrenSync), with a
 	 * device-chosen id and VIRTIO_SYSMEM_RIGHTS_CHANNEL; the driver now
@@ -295,7 +296,8 @@ enum virtio_sysmem_handle_type {
 	 VIRTIO_SYSMEM_RIGHT_SIGNAL)
 /*
  * Buffers: at most these, less what the participant's rights attenuation
- * masks removed; secure buffers never have READ, WRITE or MAP.
+ * masks removed, less WRITE when its usage does not write; secure buffers
+ * never have READ, WRITE or MAP.
  */
 #define VIRTIO_SYSMEM_RIGHTS_BUFFER \
 	(VIRTIO_SYSMEM_RIGHT_DUPLICATE | VIRTIO_SYSMEM_RIGHT_TRANSFER | \
