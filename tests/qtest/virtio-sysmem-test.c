@@ -1270,7 +1270,10 @@ static void test_id_sets_bounded(void)
                                       le32_to_cpu(rep->handles[0].id)), ==,
                         VIRTIO_SYSMEM_S_OK);
     }
-    /* ... and so is one the guest hands back (IsAlternateFor takes it). */
+    /*
+     * ... and so is one the guest lends back (IsAlternateFor) and then
+     * closes: lending does not end it.
+     */
     for (i = 0; i < 8; i++) {
         sysmem2_node_is_alternate_for_request_t alt = {
             .has_node_ref = true, .node_ref = 1,
@@ -1289,6 +1292,8 @@ static void test_id_sets_bounded(void)
         g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
                         VIRTIO_SYSMEM_S_OK);
         g_assert_cmpuint(le32_to_cpu(rep->resp.num_bytes), >, 16);
+        g_assert_cmpint(qsysmem_close(m->qts, &m->s, le32_to_cpu(ref.id)), ==,
+                        VIRTIO_SYSMEM_S_OK);
     }
     for (i = 0; i < 8; i++) {
         g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 100 + i,
