@@ -247,8 +247,9 @@ enum virtio_sysmem_handle_type {
 	 * drops its end.  Device to driver: a device-chosen event (GetNodeRef;
 	 * a Zircon event rather than an event pair on Fuchsia, so a receiver
 	 * decoding FIDL must not insist on the object type of this handle).
-	 * Handed back (IsAlternateFor), such a node reference is lent, not
-	 * moved, like a BUFFER entry: the driver still holds and CLOSEs it.
+	 * Handed back (a node reference to IsAlternateFor), a device-created
+	 * end is lent, not moved, like a BUFFER entry: the driver still holds
+	 * and CLOSEs it.
 	 */
 	VIRTIO_SYSMEM_HANDLE_EVENTPAIR = 4,
 };
