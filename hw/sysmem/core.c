@@ -432,8 +432,8 @@ static void drop_handle(SysmemCore *core, const SysmemHandle *h)
         break;
     case SYSMEM_HANDLE_BUFFER:
         /*
-         * Lent, not moved: an entry naming a buffer handle or a node
-         * reference the core gave out (GetVmoInfo, IsAlternateFor) stands
+         * Lent, not moved: an entry naming a buffer handle or an event
+         * pair end the core gave out (GetVmoInfo, IsAlternateFor) stands
          * for a duplicate, which sysmem drops; the host keeps its handle
          * and releases it itself.  The ABI has no duplicate operation, so
          * moving the host's only handle would cost it the buffer.

@@ -188,9 +188,9 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
 /*
  * A FIDL transactional message (16-byte header + body) arrived on the
  * server end object_id, carrying nh handles that now belong to the core
- * (even when the message is rejected), except buffer handles and node
- * references the core gave out, which are only lent (the host still
- * releases them).  reply_cookie identifies the
+ * (even when the message is rejected), except buffer handles and event
+ * pair ends (node references, close_weak_asap ends) the core gave out,
+ * which are only lent (the host still releases them).  reply_cookie identifies the
  * reply (see ops->reply).  Returns 0 when the message was accepted; a
  * negative zx_status_t when it was not: ZX_ERR_NOT_FOUND (no such object)
  * or ZX_ERR_INVALID_ARGS (an object that is not a channel), where nothing
