@@ -190,8 +190,8 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
  * server end object_id, carrying nh handles that now belong to the core
  * (even when the message is rejected), except buffer handles and event
  * pair ends (node references, close_weak_asap ends) the core gave out,
- * which are only lent (the host still releases them).  reply_cookie identifies the
- * reply (see ops->reply).  Returns 0 when the message was accepted; a
+ * which are only lent (the host still releases them).  reply_cookie
+ * identifies the reply (see ops->reply).  Returns 0 when the message was accepted; a
  * negative zx_status_t when it was not: ZX_ERR_NOT_FOUND (no such object)
  * or ZX_ERR_INVALID_ARGS (an object that is not a channel), where nothing
  * else happens (the handles are dropped, there is no reply), or the

@@ -1884,25 +1884,26 @@ static void test_device_created_ends_are_client_entries(void)
     sysmem2_buffer_collection_token_duplicate_sync_request_t ds = {
         .has_rights_attenuation_masks = true,
         .rights_attenuation_masks_count = 2,
-        .rights_attenuation_masks = { 0xffffffff, VIRTIO_SYSMEM_RIGHT_SAME_RIGHTS },
+        .rights_attenuation_masks = { 0xffffffff,
+                                      VIRTIO_SYSMEM_RIGHT_SAME_RIGHTS },
     };
     sysmem2_buffer_collection_token_create_buffer_collection_token_group_request_t
         cg = { .has_group_request = true, .group_request = 1 };
     struct virtio_sysmem_handle gh;
-    uint32_t a, token, t1, t2, group, child, coll, i;
+    uint32_t a, token, t1, t2, group, child, coll, i, mid;
     QVirtioSysmemCall c;
 
     machine_start(m, "");
     a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     token = qsysmem_allocate_shared(m->qts, &m->s, a);
-    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, token,
-                                   SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_SYNC,
-                                   &ds, NULL, 0);
+    mid = SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_SYNC;
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, token, mid, &ds, NULL, 0);
     g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
                     VIRTIO_SYSMEM_S_OK);
     g_assert_cmpuint(le32_to_cpu(rep->resp.num_handles), ==, 2);
     for (i = 0; i < 2; i++) {
-        assert_device_entry(&rep->handles[i], VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT,
+        assert_device_entry(&rep->handles[i],
+                            VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT,
                             VIRTIO_SYSMEM_RIGHTS_CHANNEL);
     }
     t1 = le32_to_cpu(rep->handles[0].id);
@@ -1914,13 +1915,11 @@ static void test_device_created_ends_are_client_entries(void)
     /* CreateChildrenSync on a group hands out the same kind of entry. */
     group = qsysmem_new_id();
     gh = qvirtio_sysmem_server_end(group);
-    qvirtio_sysmem_fidl_send(m->qts, &m->s, t2,
-                             SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_CREATE_BUFFER_COLLECTION_TOKEN_GROUP,
-                             &cg, &gh, 1);
+    mid = SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_CREATE_BUFFER_COLLECTION_TOKEN_GROUP;
+    qvirtio_sysmem_fidl_send(m->qts, &m->s, t2, mid, &cg, &gh, 1);
     ds.rights_attenuation_masks_count = 1;
-    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, group,
-                                   SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_GROUP_CREATE_CHILDREN_SYNC,
-                                   &ds, NULL, 0);
+    mid = SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_GROUP_CREATE_CHILDREN_SYNC;
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, group, mid, &ds, NULL, 0);
     g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
                     VIRTIO_SYSMEM_S_OK);
     g_assert_cmpuint(le32_to_cpu(rep->resp.num_handles), ==, 1);
@@ -2086,16 +2085,13 @@ static bool token_known_on(SysmemMachine *m, uint32_t a, uint64_t koid)
     };
     g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
     sysmem2_allocator_validate_buffer_collection_token_result_t res;
+    uint32_t mid = SYSMEM_M_SYSMEM2_ALLOCATOR_VALIDATE_BUFFER_COLLECTION_TOKEN;
     QVirtioSysmemCall c;
 
-    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, a,
-                                   SYSMEM_M_SYSMEM2_ALLOCATOR_VALIDATE_BUFFER_COLLECTION_TOKEN,
-                                   &r, NULL, 0);
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, a, mid, &r, NULL, 0);
     g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(qvirtio_sysmem_fidl_decode(
-                        SYSMEM_M_SYSMEM2_ALLOCATOR_VALIDATE_BUFFER_COLLECTION_TOKEN,
-                        rep, &res), ==, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_decode(mid, rep, &res), ==, 0);
     g_assert_cmpuint(res.tag, ==, 1);
     return res.response.is_known;
 }
