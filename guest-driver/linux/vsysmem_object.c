@@ -569,8 +569,9 @@ err_close:
 /*
  * Move handles into a message for the device.  Called with every handle
  * validated; from here on they belong to the message (and then the device)
- * whatever happens.  Returns the number of kept ends whose peer must be
- * closed again at once because the kept end is already gone.
+ * whatever happens.  Returns the number of ids to CLOSE after the message:
+ * kept ends whose peer must be closed again at once because the kept end
+ * is already gone, and device event pairs the device only borrows.
  */
 static void vsysmem_move_handles(struct vsysmem_device *sdev,
 				 struct vsysmem_object **handles,
@@ -597,6 +598,15 @@ static void vsysmem_move_handles(struct vsysmem_device *sdev,
 		wh[i].type = cpu_to_le32(type);
 		wh[i].id = cpu_to_le32(obj->id);
 		wh[i].rights = cpu_to_le32(obj->rights);
+
+		/*
+		 * The device only borrows an event pair it created (a node
+		 * reference, a close_weak_asap end): the caller gave its handle
+		 * away, so drop it on the device once the message is there.
+		 */
+		if (obj->type == VSYSMEM_HANDLE_EVENTPAIR &&
+		    (obj->id & VIRTIO_SYSMEM_ID_DEVICE_BIT))
+			orphans[(*num_orphans)++] = obj->id;
 
 		spin_lock(&sdev->pair_lock);
 		if (ep->remote) {
@@ -626,8 +636,9 @@ static void vsysmem_move_handles(struct vsysmem_device *sdev,
 
 /*
  * The message carrying these handles never reached the device: close on
- * the device the ones it already knew (client ends, its own event pairs),
- * so that no participant waits for a handle nobody holds.
+ * the device the client ends it already knew, so that no participant
+ * waits for a handle nobody holds.  (Its own event pairs are among the
+ * orphans, closed either way.)
  */
 static void vsysmem_unsent_handles(struct vsysmem_device *sdev,
 				   const struct virtio_sysmem_handle *wh,
@@ -638,9 +649,7 @@ static void vsysmem_unsent_handles(struct vsysmem_device *sdev,
 	for (i = 0; i < num_handles; i++) {
 		type = le32_to_cpu(wh[i].type);
 		id = le32_to_cpu(wh[i].id);
-		if (type == VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT ||
-		    (type == VIRTIO_SYSMEM_HANDLE_EVENTPAIR &&
-		     (id & VIRTIO_SYSMEM_ID_DEVICE_BIT)))
+		if (type == VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT)
 			vsysmem_send_close(sdev, id);
 	}
 }

@@ -478,13 +478,17 @@ static void drop_handle(SysmemCore *core, const SysmemHandle *h)
         sysmem_core_peer_closed(core, h->id);
         break;
     case SYSMEM_HANDLE_BUFFER:
-        sysmem_core_buffer_release(core, h->id);
+        /*
+         * Lent, not moved: an entry naming a buffer handle or an event
+         * pair end the core gave out (GetVmoInfo, IsAlternateFor) stands
+         * for a duplicate, which sysmem drops; the host keeps its handle
+         * and releases it itself.  The ABI has no duplicate operation, so
+         * moving the host's only handle would cost it the buffer.
+         */
         break;
     case SYSMEM_HANDLE_EVENTPAIR:
         obj = sysmem_object_lookup(core, h->id);
-        if (obj && obj->kind == OBJ_NODE_REF) {
-            sysmem_object_free(core, obj);
-        } else if (!obj) {
+        if (!obj) {
             sysmem_host_close(core, h->id, FIDL_ZX_ERR_PEER_CLOSED);
         }
         break;

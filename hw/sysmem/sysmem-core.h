@@ -49,13 +49,15 @@ typedef enum SysmemHandleKind {
      * A buffer handle (a VMO in Zircon terms): offset/size inside the
      * region, rights, flags.  Each participant gets its own id per buffer;
      * the host reports the guest dropping one with sysmem_core_buffer_release.
+     * Host to core (GetVmoInfo): lent, not moved; only the id is read.
      */
     SYSMEM_HANDLE_BUFFER = 3,
     /*
      * One end of an event pair.  Host to core: an end the host created
      * (AttachLifetimeTracking, AttachNodeTracking) or a node reference being
      * handed back (IsAlternateFor).  Core to host: a node reference
-     * (GetNodeRef).  The core drops an end it holds with ops->close.
+     * (GetNodeRef).  The core drops an end it holds with ops->close.  A
+     * node reference handed back is lent, not moved: the host keeps it.
      */
     SYSMEM_HANDLE_EVENTPAIR = 4,
 } SysmemHandleKind;
@@ -195,8 +197,10 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
 /*
  * A FIDL transactional message (16-byte header + body) arrived on the
  * server end object_id, carrying nh handles that now belong to the core
- * (even when the message is rejected).  reply_cookie identifies the
- * reply (see ops->reply).  Returns 0 when the message was accepted; a
+ * (even when the message is rejected), except buffer handles and event
+ * pair ends (node references, close_weak_asap ends) the core gave out,
+ * which are only lent (the host still releases them).  reply_cookie
+ * identifies the reply (see ops->reply).  Returns 0 when the message was accepted; a
  * negative zx_status_t when it was not: ZX_ERR_NOT_FOUND (no such object)
  * or ZX_ERR_INVALID_ARGS (an object that is not a channel), where nothing
  * else happens (the handles are dropped, there is no reply), or the

@@ -57,6 +57,17 @@ QEMU_BUILD_BUG_ON(SYSMEM_BUFFER_F_INACCESSIBLE !=
 QEMU_BUILD_BUG_ON(SYSMEM_BUFFER_F_CPU_CACHED !=
                   VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED);
 QEMU_BUILD_BUG_ON(SYSMEM_DEVICE_ID_BIT != VIRTIO_SYSMEM_ID_DEVICE_BIT);
+/* The rights the core hands out are the ones the ABI names. */
+QEMU_BUILD_BUG_ON(SYSMEM_RIGHT_SET_PROPERTY != VIRTIO_SYSMEM_RIGHT_SET_PROPERTY);
+QEMU_BUILD_BUG_ON(FIDL_RIGHT_SIGNAL_PEER != VIRTIO_SYSMEM_RIGHT_SIGNAL_PEER);
+QEMU_BUILD_BUG_ON(SYSMEM_RIGHT_WAIT != VIRTIO_SYSMEM_RIGHT_WAIT);
+QEMU_BUILD_BUG_ON(SYSMEM_RIGHT_INSPECT != VIRTIO_SYSMEM_RIGHT_INSPECT);
+QEMU_BUILD_BUG_ON(SYSMEM_RIGHT_SAME_RIGHTS != VIRTIO_SYSMEM_RIGHT_SAME_RIGHTS);
+QEMU_BUILD_BUG_ON(FIDL_DEFAULT_CHANNEL_RIGHTS != VIRTIO_SYSMEM_RIGHTS_CHANNEL);
+QEMU_BUILD_BUG_ON((FIDL_RIGHTS_BASIC & ~FIDL_RIGHT_WAIT) !=
+                  VIRTIO_SYSMEM_RIGHTS_NODE_REF);
+QEMU_BUILD_BUG_ON((FIDL_RIGHTS_BASIC | FIDL_RIGHT_SIGNAL) !=
+                  VIRTIO_SYSMEM_RIGHTS_EVENTPAIR);
 
 static void handle_to_wire(const SysmemHandle *h,
                            struct virtio_sysmem_handle *w)
@@ -423,6 +434,29 @@ static void virtio_sysmem_eventpairs_sent(VirtIOSysmem *s,
     }
 }
 
+/*
+ * flags, offset and size mean something only in a BUFFER entry; in any
+ * other entry they are reserved and must be zero.  A table that breaks
+ * this is refused before delivery, like an oversized message: the status
+ * is INVALID_ARGS, the channel stays open and no handle moves.
+ */
+static bool virtio_sysmem_entries_valid(uint32_t id, const SysmemHandle *h,
+                                        uint32_t nh)
+{
+    uint32_t i;
+
+    for (i = 0; i < nh; i++) {
+        if (h[i].kind != SYSMEM_HANDLE_BUFFER &&
+            (h[i].flags || h[i].offset || h[i].size)) {
+            qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: object 0x%x: "
+                          "handle entry %u (type %u) has non-zero reserved "
+                          "fields\n", id, i, h[i].kind);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
                                   uint32_t id, uint32_t n, uint32_t nh)
 {
@@ -454,6 +488,11 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
         iov_to_buf(elem->out_sg, elem->out_num,
                    offset + n + i * sizeof(w), &w, sizeof(w));
         handle_from_wire(&w, &handles[i]);
+    }
+    if (!virtio_sysmem_entries_valid(id, handles, nh)) {
+        virtio_sysmem_complete(s, req, VIRTIO_SYSMEM_S_INVALID_ARGS, NULL, 0,
+                               NULL, 0);
+        return;
     }
     virtio_sysmem_eventpairs_sent(s, handles, nh, true);
 
@@ -534,9 +573,14 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
 
     switch (op) {
     case VIRTIO_SYSMEM_OP_CONNECT:
+        /*
+         * fuchsia.sysmem (v1) only when the driver accepted
+         * VIRTIO_SYSMEM_F_V1 (offered when the v1 property is on): a
+         * feature the driver did not negotiate is not used.
+         */
         if (le32_to_cpu(hdr.arg) != VIRTIO_SYSMEM_PROTOCOL_SYSMEM2 &&
             !(le32_to_cpu(hdr.arg) == VIRTIO_SYSMEM_PROTOCOL_SYSMEM1 &&
-              s->conf.v1)) {
+              virtio_vdev_has_feature(vdev, VIRTIO_SYSMEM_F_V1))) {
             status = VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED;
             break;
         }

@@ -1270,7 +1270,10 @@ static void test_id_sets_bounded(void)
                                       le32_to_cpu(rep->handles[0].id)), ==,
                         VIRTIO_SYSMEM_S_OK);
     }
-    /* ... and so is one the guest hands back (IsAlternateFor takes it). */
+    /*
+     * ... and so is one the guest lends back (IsAlternateFor) and then
+     * closes: lending does not end it.
+     */
     for (i = 0; i < 8; i++) {
         sysmem2_node_is_alternate_for_request_t alt = {
             .has_node_ref = true, .node_ref = 1,
@@ -1289,6 +1292,8 @@ static void test_id_sets_bounded(void)
         g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
                         VIRTIO_SYSMEM_S_OK);
         g_assert_cmpuint(le32_to_cpu(rep->resp.num_bytes), >, 16);
+        g_assert_cmpint(qsysmem_close(m->qts, &m->s, le32_to_cpu(ref.id)), ==,
+                        VIRTIO_SYSMEM_S_OK);
     }
     for (i = 0; i < 8; i++) {
         g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 100 + i,
@@ -1701,3 +1706,590 @@ static void register_virtio_sysmem_test(void)
 }
 
 libqos_init(register_virtio_sysmem_test);
+
+/*
+ * Decisions of the specification chapter (docs/spec/virtio-sysmem.md):
+ * feature negotiation, handle-table entries, rights, lent handles, koids,
+ * heaps and cache modes.
+ */
+
+/* A machine whose driver does not accept the device features @refused. */
+static void machine_start_refusing(SysmemMachine *m, const char *dev,
+                                   uint64_t refused)
+{
+    QPCIAddress addr = { .devfn = QPCI_DEVFN(4, 0) };
+
+    m->qts = qtest_initf("-M pc -device virtio-sysmem-pci,addr=04.0,%s", dev);
+    pc_alloc_init(&m->alloc, m->qts, ALLOC_NO_FLAGS);
+    m->bus = qpci_new_pc(m->qts, &m->alloc);
+    m->dev = virtio_pci_new(m->bus, &addr);
+    g_assert_nonnull(m->dev);
+    qvirtio_pci_start_hw(&m->dev->obj);
+    m->s.vdev = &m->dev->vdev;
+    m->s.alloc = &m->alloc;
+    qvirtio_sysmem_start_refusing(&m->s, refused);
+}
+
+/*
+ * fuchsia.sysmem (v1) is served only when VIRTIO_SYSMEM_F_V1 was
+ * negotiated: a device that offers it to a driver that does not accept it
+ * refuses a v1 CONNECT as it refuses an unknown protocol, and the id stays
+ * free.
+ */
+static void test_v1_connect_needs_negotiated_feature(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+
+    machine_start_refusing(m, "size=16M", 1ull << VIRTIO_SYSMEM_F_V1);
+    g_assert_true(qvirtio_get_features(m->s.vdev) &
+                  (1ull << VIRTIO_SYSMEM_F_V1));
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 5,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM1), ==,
+                    VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 5,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, 5), ==, VIRTIO_SYSMEM_S_OK);
+    assert_machine_empty(m);
+    qtest_quit(m->qts);
+
+    /* The v1 property off: not offered, so not negotiated either. */
+    machine_start_dev(m, "size=16M,v1=off", "");
+    g_assert_false(qvirtio_get_features(m->s.vdev) &
+                   (1ull << VIRTIO_SYSMEM_F_V1));
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 5,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM1), ==,
+                    VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED);
+    qtest_quit(m->qts);
+}
+
+/* Token.Duplicate on @token with @entry as its token_request. */
+static int32_t duplicate_with(SysmemMachine *m, uint32_t token,
+                              struct virtio_sysmem_handle entry)
+{
+    sysmem2_buffer_collection_token_duplicate_request_t r = {
+        .has_rights_attenuation_mask = true,
+        .rights_attenuation_mask = 0xffffffff,
+        .has_token_request = true, .token_request = 1,
+    };
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    QVirtioSysmemCall c;
+
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, token,
+                                   SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE,
+                                   &r, &entry, 1);
+    return qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep);
+}
+
+/*
+ * flags, offset and size are reserved in every entry but BUFFER: an entry
+ * with any of them set is refused with INVALID_ARGS before delivery, the
+ * channel stays open and nothing moves (the new id is not taken, a client
+ * end is still the driver's).  Rights of the driver's entries are ignored.
+ */
+static void test_nonbuffer_entry_reserved_fields_refused(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    struct virtio_sysmem_handle e, h[2];
+    sysmem2_allocator_bind_shared_collection_request_t bind = {
+        .has_token = true, .token = 1,
+        .has_buffer_collection_request = true, .buffer_collection_request = 2,
+    };
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    uint32_t a, token, id, coll, i;
+    QVirtioSysmemCall c;
+
+    machine_start(m, "");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    for (i = 0; i < 3; i++) {
+        id = qsysmem_new_id();
+        e = qvirtio_sysmem_server_end(id);
+        if (i == 0) {
+            e.flags = cpu_to_le32(VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED);
+        } else if (i == 1) {
+            e.offset = cpu_to_le64(4096);
+        } else {
+            e.size = cpu_to_le64(1);
+        }
+        g_assert_cmpint(duplicate_with(m, token, e), ==,
+                        VIRTIO_SYSMEM_S_INVALID_ARGS);
+        /* The token is still open and the id was not taken. */
+        qsysmem_node_sync(m->qts, &m->s, token);
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, id,
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        g_assert_cmpint(qsysmem_close(m->qts, &m->s, id), ==,
+                        VIRTIO_SYSMEM_S_OK);
+    }
+
+    /* An event pair entry is checked the same way. */
+    e = (struct virtio_sysmem_handle) {
+        .type = cpu_to_le32(VIRTIO_SYSMEM_HANDLE_EVENTPAIR),
+        .id = cpu_to_le32(qsysmem_new_id()),
+        .offset = cpu_to_le64(1),
+    };
+    g_assert_cmpint(duplicate_with(m, token, e), ==,
+                    VIRTIO_SYSMEM_S_INVALID_ARGS);
+    qsysmem_node_sync(m->qts, &m->s, token);
+
+    /* A client end with a reserved field set is not moved in. */
+    coll = qsysmem_new_id();
+    h[0] = qvirtio_sysmem_client_end(token);
+    h[0].size = cpu_to_le64(8);
+    h[1] = qvirtio_sysmem_server_end(coll);
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, a,
+                                   SYSMEM_M_SYSMEM2_ALLOCATOR_BIND_SHARED_COLLECTION,
+                                   &bind, h, 2);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_INVALID_ARGS);
+    qsysmem_node_sync(m->qts, &m->s, token);
+
+    /* Rights, whatever they say, are no reason to refuse an entry. */
+    e = qvirtio_sysmem_server_end(qsysmem_new_id());
+    e.rights = 0;
+    g_assert_cmpint(duplicate_with(m, token, e), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_node_sync(m->qts, &m->s, le32_to_cpu(e.id));
+    e = qvirtio_sysmem_server_end(qsysmem_new_id());
+    e.rights = cpu_to_le32(0xffffffff);
+    g_assert_cmpint(duplicate_with(m, token, e), ==, VIRTIO_SYSMEM_S_OK);
+    qsysmem_node_sync(m->qts, &m->s, le32_to_cpu(e.id));
+    qtest_quit(m->qts);
+}
+
+/* An entry the device sent: @type, a device-chosen id, @rights, no more. */
+static void assert_device_entry(const struct virtio_sysmem_handle *h,
+                                uint32_t type, uint32_t rights)
+{
+    g_assert_cmpuint(le32_to_cpu(h->type), ==, type);
+    g_assert_cmphex(le32_to_cpu(h->id) & VIRTIO_SYSMEM_ID_DEVICE_BIT, ==,
+                    VIRTIO_SYSMEM_ID_DEVICE_BIT);
+    g_assert_cmphex(le32_to_cpu(h->rights), ==, rights);
+    g_assert_cmpuint(le32_to_cpu(h->flags), ==, 0);
+    g_assert_cmpuint(le64_to_cpu(h->offset), ==, 0);
+    g_assert_cmpuint(le64_to_cpu(h->size), ==, 0);
+}
+
+/*
+ * Channels the device creates (DuplicateSync, CreateChildrenSync) reach
+ * the driver as CHANNEL_CLIENT entries with device-chosen ids and
+ * ZX_DEFAULT_CHANNEL_RIGHTS; the driver then holds a live token by that
+ * id and can move it back in.  Node references are EVENTPAIR entries with
+ * the basic rights less WAIT.
+ */
+static void test_device_created_ends_are_client_entries(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    sysmem2_buffer_collection_token_duplicate_sync_request_t ds = {
+        .has_rights_attenuation_masks = true,
+        .rights_attenuation_masks_count = 2,
+        .rights_attenuation_masks = { 0xffffffff,
+                                      VIRTIO_SYSMEM_RIGHT_SAME_RIGHTS },
+    };
+    sysmem2_buffer_collection_token_create_buffer_collection_token_group_request_t
+        cg = { .has_group_request = true, .group_request = 1 };
+    struct virtio_sysmem_handle gh;
+    uint32_t a, token, t1, t2, group, child, coll, i, mid;
+    QVirtioSysmemCall c;
+
+    machine_start(m, "");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    mid = SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_DUPLICATE_SYNC;
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, token, mid, &ds, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpuint(le32_to_cpu(rep->resp.num_handles), ==, 2);
+    for (i = 0; i < 2; i++) {
+        assert_device_entry(&rep->handles[i],
+                            VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT,
+                            VIRTIO_SYSMEM_RIGHTS_CHANNEL);
+    }
+    t1 = le32_to_cpu(rep->handles[0].id);
+    t2 = le32_to_cpu(rep->handles[1].id);
+    g_assert_cmphex(t1, !=, t2);
+    qsysmem_node_sync(m->qts, &m->s, t1);
+    qsysmem_node_sync(m->qts, &m->s, t2);
+
+    /* CreateChildrenSync on a group hands out the same kind of entry. */
+    group = qsysmem_new_id();
+    gh = qvirtio_sysmem_server_end(group);
+    mid = SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_CREATE_BUFFER_COLLECTION_TOKEN_GROUP;
+    qvirtio_sysmem_fidl_send(m->qts, &m->s, t2, mid, &cg, &gh, 1);
+    ds.rights_attenuation_masks_count = 1;
+    mid = SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_TOKEN_GROUP_CREATE_CHILDREN_SYNC;
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, group, mid, &ds, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpuint(le32_to_cpu(rep->resp.num_handles), ==, 1);
+    assert_device_entry(&rep->handles[0], VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT,
+                        VIRTIO_SYSMEM_RIGHTS_CHANNEL);
+    child = le32_to_cpu(rep->handles[0].id);
+    qsysmem_node_sync(m->qts, &m->s, child);
+
+    /* GetNodeRef: an event pair entry. */
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, token,
+                                   SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF,
+                                   NULL, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpuint(le32_to_cpu(rep->resp.num_handles), ==, 1);
+    assert_device_entry(&rep->handles[0], VIRTIO_SYSMEM_HANDLE_EVENTPAIR,
+                        VIRTIO_SYSMEM_RIGHTS_NODE_REF);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s,
+                                  le32_to_cpu(rep->handles[0].id)), ==,
+                    VIRTIO_SYSMEM_S_OK);
+
+    /* A device-created token moves back in like any client end. */
+    coll = qsysmem_bind_token(m->qts, &m->s, a, t1);
+    qsysmem_node_sync(m->qts, &m->s, coll);
+    qtest_quit(m->qts);
+}
+
+/* Node.IsAlternateFor(@node, @ref): 1 or 0, or the Error negated. */
+static int is_alternate_on(SysmemMachine *m, uint32_t node,
+                           const struct virtio_sysmem_handle *ref)
+{
+    sysmem2_node_is_alternate_for_request_t r = {
+        .has_node_ref = true, .node_ref = 1,
+    };
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    sysmem2_node_is_alternate_for_result_t res;
+    QVirtioSysmemCall c;
+
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, node,
+                                   SYSMEM_M_SYSMEM2_NODE_IS_ALTERNATE_FOR,
+                                   &r, ref, 1);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_fidl_decode(
+                        SYSMEM_M_SYSMEM2_NODE_IS_ALTERNATE_FOR, rep, &res),
+                    ==, 0);
+    return res.tag == 1 ? res.response.is_alternate : -(int)res.err;
+}
+
+/*
+ * A node reference handed back (IsAlternateFor) is lent, not moved: the
+ * driver still holds it, can use it again, and CLOSEs it itself.
+ */
+static void test_node_ref_is_lent_to_is_alternate_for(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    struct virtio_sysmem_handle ref;
+    uint32_t a, token, dup;
+    QVirtioSysmemCall c;
+    QDict *dev;
+    int64_t objects;
+
+    machine_start(m, "");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    dup = qsysmem_duplicate(m->qts, &m->s, token);
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, dup,
+                                   SYSMEM_M_SYSMEM2_NODE_GET_NODE_REF,
+                                   NULL, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    ref = rep->handles[0];
+    dev = query_sysmem_on(m->qts);
+    objects = qdict_get_int(dev, "objects");
+    qobject_unref(dev);
+
+    g_assert_cmpint(is_alternate_on(m, token, &ref), ==, 0);
+    g_assert_cmpint(is_alternate_on(m, token, &ref), ==, 0);
+    dev = query_sysmem_on(m->qts);
+    g_assert_cmpint(qdict_get_int(dev, "objects"), ==, objects);
+    qobject_unref(dev);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, le32_to_cpu(ref.id)), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    dev = query_sysmem_on(m->qts);
+    g_assert_cmpint(qdict_get_int(dev, "objects"), ==, objects - 1);
+    qobject_unref(dev);
+    qtest_quit(m->qts);
+}
+
+/* Allocator.GetVmoInfo(@entry) into @res. */
+static void get_vmo_info_on(SysmemMachine *m, uint32_t a,
+                            const struct virtio_sysmem_handle *entry,
+                            sysmem2_allocator_get_vmo_info_result_t *res)
+{
+    sysmem2_allocator_get_vmo_info_request_t r = { .has_vmo = true, .vmo = 1 };
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    QVirtioSysmemCall c;
+
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, a,
+                                   SYSMEM_M_SYSMEM2_ALLOCATOR_GET_VMO_INFO,
+                                   &r, entry, 1);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_fidl_decode(
+                        SYSMEM_M_SYSMEM2_ALLOCATOR_GET_VMO_INFO, rep, res),
+                    ==, 0);
+}
+
+/*
+ * GetVmoInfo with a BUFFER entry names the buffer by its id only, and the
+ * buffer is lent: the driver still holds it, can ask again, and releases
+ * the memory with its own CLOSE.
+ */
+static void test_get_vmo_info_lends_the_buffer(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL;
+    sysmem2_allocator_get_vmo_info_result_t info;
+    struct virtio_sysmem_handle entry;
+    uint32_t a, coll, i;
+    QVirtioSysmemCall w;
+    QDict *dev;
+
+    machine_start(m, "");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    coll = qsysmem_allocate_non_shared(m->qts, &m->s, a);
+    qsysmem_set_constraints(m->qts, &m->s, coll, 2, 64 * 1024);
+    w = qsysmem_wait_allocated(m->qts, &m->s, coll);
+    res = qsysmem_wait_result(m->qts, &m->s, &w, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+    g_assert_cmpuint(le32_to_cpu(r->handles[1].type), ==,
+                     VIRTIO_SYSMEM_HANDLE_BUFFER);
+    entry = r->handles[1];
+    for (i = 0; i < 2; i++) {
+        get_vmo_info_on(m, a, &entry, &info);
+        g_assert_cmpuint(info.tag, ==, 1);
+        g_assert_cmpuint(info.response.buffer_collection_id, ==,
+                         res->response.buffer_collection_info.buffer_collection_id);
+        g_assert_cmpuint(info.response.buffer_index, ==, 1);
+        /* Only the id counts; the rest of a BUFFER entry is not read. */
+        entry.offset = cpu_to_le64(12345);
+        entry.size = 0;
+        entry.rights = 0;
+    }
+    qsysmem_release_buffers(m->qts, &m->s, r);
+    qsysmem_release_node(m->qts, &m->s, coll);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, a), ==, VIRTIO_SYSMEM_S_OK);
+    dev = query_sysmem_on(m->qts);
+    g_assert_cmpint(qdict_get_int(dev, "region-used"), ==, 0);
+    qobject_unref(dev);
+    assert_machine_empty(m);
+    qtest_quit(m->qts);
+}
+
+/* Allocator.ValidateBufferCollectionToken(@koid).is_known. */
+static bool token_known_on(SysmemMachine *m, uint32_t a, uint64_t koid)
+{
+    sysmem2_allocator_validate_buffer_collection_token_request_t r = {
+        .has_token_server_koid = true, .token_server_koid = koid,
+    };
+    g_autofree QVirtioSysmemReply *rep = g_new0(QVirtioSysmemReply, 1);
+    sysmem2_allocator_validate_buffer_collection_token_result_t res;
+    uint32_t mid = SYSMEM_M_SYSMEM2_ALLOCATOR_VALIDATE_BUFFER_COLLECTION_TOKEN;
+    QVirtioSysmemCall c;
+
+    c = qvirtio_sysmem_fidl_submit(m->qts, &m->s, a, mid, &r, NULL, 0);
+    g_assert_cmpint(qvirtio_sysmem_fidl_wait(m->qts, &m->s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_fidl_decode(mid, rep, &res), ==, 0);
+    g_assert_cmpuint(res.tag, ==, 1);
+    return res.response.is_known;
+}
+
+/*
+ * A token's server koid is the object id of its channel, zero-extended;
+ * nothing above 32 bits names a token, nor does a collection's id.
+ */
+static void test_token_server_koid_is_channel_id(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    uint32_t a, token, dup, coll;
+
+    machine_start(m, "");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    dup = qsysmem_duplicate(m->qts, &m->s, token);
+    g_assert_true(token_known_on(m, a, token));
+    g_assert_true(token_known_on(m, a, dup));
+    g_assert_false(token_known_on(m, a, (1ull << 32) | token));
+    g_assert_false(token_known_on(m, a, a));
+    coll = qsysmem_bind_token(m->qts, &m->s, a, dup);
+    g_assert_false(token_known_on(m, a, coll));
+    g_assert_false(token_known_on(m, a, dup));
+    qtest_quit(m->qts);
+}
+
+static void set_memory_constraints(SysmemMachine *m, uint32_t coll,
+                                   bool cpu, bool ram, bool secure)
+{
+    g_autofree sysmem2_buffer_collection_set_constraints_request_t *r =
+        g_new0(sysmem2_buffer_collection_set_constraints_request_t, 1);
+    sysmem2_buffer_collection_constraints_t *c = &r->constraints;
+    sysmem2_buffer_memory_constraints_t *bm = &c->buffer_memory_constraints;
+
+    r->has_constraints = true;
+    c->has_usage = true;
+    if (secure) {
+        c->usage.has_video = true;
+        c->usage.video = SYSMEM2_VIDEO_USAGE_HW_DECODER;
+    } else {
+        c->usage.has_cpu = true;
+        c->usage.cpu = SYSMEM2_CPU_USAGE_READ_OFTEN |
+                       SYSMEM2_CPU_USAGE_WRITE_OFTEN;
+    }
+    c->has_min_buffer_count_for_camping = true;
+    c->min_buffer_count_for_camping = 1;
+    c->has_buffer_memory_constraints = true;
+    bm->has_min_size_bytes = true;
+    bm->min_size_bytes = 64 * 1024;
+    bm->has_cpu_domain_supported = true;
+    bm->cpu_domain_supported = cpu;
+    bm->has_ram_domain_supported = true;
+    bm->ram_domain_supported = ram;
+    bm->has_inaccessible_domain_supported = true;
+    bm->inaccessible_domain_supported = secure;
+    if (secure) {
+        bm->has_secure_required = true;
+        bm->secure_required = true;
+        bm->has_permitted_heaps = true;
+        bm->permitted_heaps_count = 1;
+        bm->permitted_heaps[0].has_heap_type = true;
+        strcpy(bm->permitted_heaps[0].heap_type, VIRTIO_SYSMEM_HEAP_SECURE);
+        bm->permitted_heaps[0].heap_type_len =
+            strlen(VIRTIO_SYSMEM_HEAP_SECURE);
+    }
+    qvirtio_sysmem_fidl_send(m->qts, &m->s, coll,
+                             SYSMEM_M_SYSMEM2_BUFFER_COLLECTION_SET_CONSTRAINTS,
+                             r, NULL, 0);
+}
+
+/*
+ * Allocate one buffer with the given domains; check its heap name, its
+ * coherency domain and its entry's flags, then release everything.
+ */
+static void assert_allocation(SysmemMachine *m, uint32_t a, bool cpu,
+                              bool ram, bool secure, const char *heap,
+                              uint32_t domain, uint32_t flags)
+{
+    g_autofree QVirtioSysmemReply *r = g_new0(QVirtioSysmemReply, 1);
+    g_autofree sysmem2_buffer_collection_wait_for_all_buffers_allocated_result_t
+        *res = NULL;
+    const sysmem2_buffer_memory_settings_t *bs;
+    uint32_t coll = qsysmem_allocate_non_shared(m->qts, &m->s, a);
+    QVirtioSysmemCall w;
+
+    set_memory_constraints(m, coll, cpu, ram, secure);
+    w = qsysmem_wait_allocated(m->qts, &m->s, coll);
+    res = qsysmem_wait_result(m->qts, &m->s, &w, r);
+    g_assert_cmpuint(res->tag, ==, 1);
+    bs = &res->response.buffer_collection_info.settings.buffer_settings;
+    g_assert_cmpstr(bs->heap.heap_type, ==, heap);
+    g_assert_cmpuint(bs->coherency_domain, ==, domain);
+    g_assert_cmpuint(le32_to_cpu(r->handles[0].type), ==,
+                     VIRTIO_SYSMEM_HANDLE_BUFFER);
+    g_assert_cmphex(le32_to_cpu(r->handles[0].flags), ==, flags);
+    g_assert_cmphex(le32_to_cpu(r->handles[0].rights) &
+                    ~VIRTIO_SYSMEM_RIGHTS_BUFFER, ==, 0);
+    if (secure) {
+        g_assert_cmphex(le32_to_cpu(r->handles[0].rights) &
+                        (VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_WRITE |
+                         VIRTIO_SYSMEM_RIGHT_MAP), ==, 0);
+    } else {
+        g_assert_cmphex(le32_to_cpu(r->handles[0].rights), ==,
+                        VIRTIO_SYSMEM_RIGHTS_BUFFER);
+    }
+    qsysmem_release_buffers(m->qts, &m->s, r);
+    qsysmem_release_node(m->qts, &m->s, coll);
+}
+
+/*
+ * The heaps carry the names the header defines; CPU_CACHED is set for
+ * buffers of the CPU and of the RAM coherency domain alike, never for a
+ * secure (inaccessible) one; buffer rights are VIRTIO_SYSMEM_RIGHTS_BUFFER
+ * at most.
+ */
+static void test_heap_names_and_cache_flags(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    uint32_t a;
+
+    machine_start_dev(m, "size=16M,secure-size=4M", "");
+    g_assert_true(qvirtio_get_features(m->s.vdev) &
+                  (1ull << VIRTIO_SYSMEM_F_SECURE_HEAP));
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    assert_allocation(m, a, true, true, false, VIRTIO_SYSMEM_HEAP_SYSTEM_RAM,
+                      SYSMEM2_COHERENCY_DOMAIN_CPU,
+                      VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED);
+    assert_allocation(m, a, false, true, false, VIRTIO_SYSMEM_HEAP_SYSTEM_RAM,
+                      SYSMEM2_COHERENCY_DOMAIN_RAM,
+                      VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED);
+    assert_allocation(m, a, false, false, true, VIRTIO_SYSMEM_HEAP_SECURE,
+                      SYSMEM2_COHERENCY_DOMAIN_INACCESSIBLE,
+                      VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_machine_empty(m);
+    qtest_quit(m->qts);
+}
+
+/*
+ * A client end moved into the device gets exactly one CLOSED event, and
+ * that event frees its id: the driver sends no CLOSE for it and may use
+ * the id for a new channel.
+ */
+static void test_moved_in_client_end_freed_by_closed_event(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    struct virtio_sysmem_event ev;
+    uint8_t bytes[256];
+    uint32_t a, token, coll;
+
+    machine_start(m, "");
+    qvirtio_sysmem_post_event(m->qts, &m->s, 256);
+    qvirtio_sysmem_post_event(m->qts, &m->s, 256);
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    token = qsysmem_allocate_shared(m->qts, &m->s, a);
+    coll = qsysmem_bind_token(m->qts, &m->s, a, token);
+    g_assert_true(qvirtio_sysmem_next_event(m->qts, &m->s, 5000000, &ev,
+                                            bytes, sizeof(bytes)));
+    g_assert_cmpuint(le32_to_cpu(ev.type), ==, VIRTIO_SYSMEM_EVENT_CLOSED);
+    g_assert_cmpuint(le32_to_cpu(ev.object_id), ==, token);
+    g_assert_cmpint((int32_t)le32_to_cpu(ev.status), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    /*
+     * Only one: the device queues events while it handles the request, so
+     * a second one would already be in the second buffer.
+     */
+    g_assert_false(qvirtio_sysmem_next_event(m->qts, &m->s, 0, &ev,
+                                             bytes, sizeof(bytes)));
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, token,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, token), ==,
+                    VIRTIO_SYSMEM_S_OK);
+    qsysmem_release_node(m->qts, &m->s, coll);
+    g_assert_cmpint(qsysmem_close(m->qts, &m->s, a), ==, VIRTIO_SYSMEM_S_OK);
+    assert_machine_empty(m);
+    qtest_quit(m->qts);
+}
+
+static void register_virtio_sysmem_spec_test(void)
+{
+    qtest_add_func("/virtio-sysmem/spec/v1-connect-needs-negotiated-feature",
+                   test_v1_connect_needs_negotiated_feature);
+    qtest_add_func("/virtio-sysmem/spec/nonbuffer-entry-reserved-fields-refused",
+                   test_nonbuffer_entry_reserved_fields_refused);
+    qtest_add_func("/virtio-sysmem/spec/device-created-ends-are-client-entries",
+                   test_device_created_ends_are_client_entries);
+    qtest_add_func("/virtio-sysmem/spec/node-ref-is-lent-to-is-alternate-for",
+                   test_node_ref_is_lent_to_is_alternate_for);
+    qtest_add_func("/virtio-sysmem/spec/get-vmo-info-lends-the-buffer",
+                   test_get_vmo_info_lends_the_buffer);
+    qtest_add_func("/virtio-sysmem/spec/token-server-koid-is-channel-id",
+                   test_token_server_koid_is_channel_id);
+    qtest_add_func("/virtio-sysmem/spec/heap-names-and-cache-flags",
+                   test_heap_names_and_cache_flags);
+    qtest_add_func("/virtio-sysmem/spec/moved-in-client-end-freed-by-closed-event",
+                   test_moved_in_client_end_freed_by_closed_event);
+}
+
+libqos_init(register_virtio_sysmem_spec_test);

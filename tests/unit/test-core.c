@@ -753,6 +753,16 @@ static void test_is_alternate_for(void)
     g_assert_cmpint(is_alternate(h, a, node_ref(h, b)), ==, 0);
     g_assert_cmpint(is_alternate(h, g0, node_ref(h, g1)), ==, 1);
     g_assert_cmpint(is_alternate(h, g0, node_ref(h, a)), ==, 0);
+    /* a node reference is lent, not moved: the host keeps it until closed */
+    {
+        uint32_t ref = node_ref(h, g1);
+
+        g_assert_cmpint(is_alternate(h, g0, ref), ==, 1);
+        g_assert_true(sysmem_core_has_object(vs_host_core(h), ref));
+        g_assert_cmpint(is_alternate(h, g0, ref), ==, 1);
+        sysmem_core_peer_closed(vs_host_core(h), ref);
+        g_assert_false(sysmem_core_has_object(vs_host_core(h), ref));
+    }
     /* a reference to a node that is gone */
     {
         uint32_t ref = node_ref(h, b);
@@ -1411,8 +1421,8 @@ static void test_get_vmo_info(void)
     g_assert_cmpuint(res.response.buffer_collection_id, ==,
                      info->buffer_collection_id);
     g_assert_cmpuint(res.response.buffer_index, ==, 2);
-    /* the handle was moved into sysmem and dropped */
-    g_assert_false(sysmem_core_buffer_release(vs_host_core(h), w->handles[2].id));
+    /* the handle was lent, not moved: the host still holds it */
+    g_assert_true(sysmem_core_buffer_release(vs_host_core(h), w->handles[2].id));
     vs_host_free(h);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Virtio sysmem device ABI: Fuchsia's sysmem buffer allocator over virtio.
+ * The specification chapter is docs/spec/virtio-sysmem.md.
  *
  * This header is the one definition of the device ABI, shared by the QEMU
  * device, the Linux guest driver and the tests.  Like every virtio header it
@@ -72,6 +73,15 @@
 /* Object ids */
 #define VIRTIO_SYSMEM_ID_INVALID        0x00000000u
 #define VIRTIO_SYSMEM_ID_DEVICE_BIT     0x80000000u
+/*
+ * zx.Koid values in FIDL messages: a token's server koid
+ * (Allocator.ValidateBufferCollectionToken) is the object id of the
+ * token's channel, zero-extended to 64 bits; no koid above 0xffffffff
+ * names anything.  buffer_collection_id values (GetBufferCollectionId,
+ * GetVmoInfo, BufferCollectionInfo) are device-assigned 64-bit numbers,
+ * never 0 and never reused while the device exists (reset included); they
+ * are not object ids.
+ */
 
 /* FIDL channel limits, as Zircon's. */
 #define VIRTIO_SYSMEM_MAX_MSG_BYTES     65536
@@ -145,6 +155,11 @@ enum virtio_sysmem_op {
 	 */
 	VIRTIO_SYSMEM_OP_CONNECT = 1,
 	/*
+	 * (CONNECT with VIRTIO_SYSMEM_PROTOCOL_SYSMEM1 is served only when
+	 * VIRTIO_SYSMEM_F_V1 was negotiated; otherwise it, like an unknown
+	 * protocol, completes with VIRTIO_SYSMEM_S_PROTOCOL_NOT_SUPPORTED.)
+	 */
+	/*
 	 * Write one FIDL message to the channel object_id.  If the message is
 	 * a two-way call (non-zero txid) the reply is written into this
 	 * chain's writable part.
@@ -216,14 +231,23 @@ enum virtio_sysmem_handle_type {
 	/*
 	 * The client end of an existing channel, named by its server's id,
 	 * moved into the device (the token passed to BindSharedCollection).
-	 * The driver no longer holds it and must not CLOSE it.
+	 * The driver no longer holds it and must not CLOSE it; its id is free
+	 * once the driver has received the CLOSED event the device sends for
+	 * it (whatever became of the message, unless it was refused with
+	 * VIRTIO_SYSMEM_S_INVALID_ARGS before delivery: then nothing moved).
+	 * Device to driver: the client end of a channel the device created
+	 * (a token from DuplicateSync or CreateChildrenSync), with a
+	 * device-chosen id and VIRTIO_SYSMEM_RIGHTS_CHANNEL; the driver now
+	 * holds it, exactly like the client end of a channel it created.
 	 */
 	VIRTIO_SYSMEM_HANDLE_CHANNEL_CLIENT = 2,
 	/*
 	 * A buffer in region VIRTIO_SYSMEM_SHM_BUFFERS: id (device-chosen),
 	 * offset, size and rights.  The driver releases it with CLOSE once no
-	 * one in the guest holds it any more.  Sending a buffer handle to the
-	 * device (GetVmoInfo) is reserved for a later revision.
+	 * one in the guest holds it any more.  Driver to device (GetVmoInfo):
+	 * only id is read; the handle is lent, not moved (it stands for the
+	 * duplicate a Zircon client would send), so the driver still holds
+	 * it and still CLOSEs it.
 	 */
 	VIRTIO_SYSMEM_HANDLE_BUFFER = 3,
 	/*
@@ -233,6 +257,9 @@ enum virtio_sysmem_handle_type {
 	 * drops its end.  Device to driver: a device-chosen event (GetNodeRef;
 	 * a Zircon event rather than an event pair on Fuchsia, so a receiver
 	 * decoding FIDL must not insist on the object type of this handle).
+	 * Handed back (a node reference to IsAlternateFor), a device-created
+	 * end is lent, not moved, like a BUFFER entry: the driver still holds
+	 * and CLOSEs it.
 	 */
 	VIRTIO_SYSMEM_HANDLE_EVENTPAIR = 4,
 };
@@ -246,12 +273,70 @@ enum virtio_sysmem_handle_type {
 #define VIRTIO_SYSMEM_RIGHT_MAP         (1u << 5)
 #define VIRTIO_SYSMEM_RIGHT_GET_PROPERTY (1u << 6)
 #define VIRTIO_SYSMEM_RIGHT_SIGNAL      (1u << 12)
+#define VIRTIO_SYSMEM_RIGHT_SET_PROPERTY (1u << 7)
+#define VIRTIO_SYSMEM_RIGHT_SIGNAL_PEER (1u << 13)
+#define VIRTIO_SYSMEM_RIGHT_WAIT        (1u << 14)
+#define VIRTIO_SYSMEM_RIGHT_INSPECT     (1u << 15)
+/* Only in FIDL rights_attenuation_mask values, never in an entry. */
+#define VIRTIO_SYSMEM_RIGHT_SAME_RIGHTS (1u << 31)
+
+/*
+ * Rights the device sets in the entries it sends (docs/spec/virtio-sysmem.md,
+ * "Handle rights").  The device ignores the rights of entries the driver
+ * sends: nothing but the driver holds the other end of anything.
+ *
+ * Channel client ends (DuplicateSync, CreateChildrenSync): Zircon's
+ * ZX_DEFAULT_CHANNEL_RIGHTS.
+ */
+#define VIRTIO_SYSMEM_RIGHTS_CHANNEL \
+	(VIRTIO_SYSMEM_RIGHT_TRANSFER | VIRTIO_SYSMEM_RIGHT_READ | \
+	 VIRTIO_SYSMEM_RIGHT_WRITE | VIRTIO_SYSMEM_RIGHT_SIGNAL | \
+	 VIRTIO_SYSMEM_RIGHT_SIGNAL_PEER | VIRTIO_SYSMEM_RIGHT_WAIT | \
+	 VIRTIO_SYSMEM_RIGHT_INSPECT)
+/* Node references (GetNodeRef): basic rights without WAIT, as Fuchsia's. */
+#define VIRTIO_SYSMEM_RIGHTS_NODE_REF \
+	(VIRTIO_SYSMEM_RIGHT_DUPLICATE | VIRTIO_SYSMEM_RIGHT_TRANSFER | \
+	 VIRTIO_SYSMEM_RIGHT_INSPECT)
+/*
+ * Event pair ends the device creates for close_weak_asap (weak buffers):
+ * basic rights and SIGNAL.
+ */
+#define VIRTIO_SYSMEM_RIGHTS_EVENTPAIR \
+	(VIRTIO_SYSMEM_RIGHT_DUPLICATE | VIRTIO_SYSMEM_RIGHT_TRANSFER | \
+	 VIRTIO_SYSMEM_RIGHT_WAIT | VIRTIO_SYSMEM_RIGHT_INSPECT | \
+	 VIRTIO_SYSMEM_RIGHT_SIGNAL)
+/*
+ * Buffers: at most these, less what the participant's rights attenuation
+ * masks removed, less WRITE when its usage does not write; secure buffers
+ * never have READ, WRITE or MAP.
+ */
+#define VIRTIO_SYSMEM_RIGHTS_BUFFER \
+	(VIRTIO_SYSMEM_RIGHT_DUPLICATE | VIRTIO_SYSMEM_RIGHT_TRANSFER | \
+	 VIRTIO_SYSMEM_RIGHT_WAIT | VIRTIO_SYSMEM_RIGHT_INSPECT | \
+	 VIRTIO_SYSMEM_RIGHT_READ | VIRTIO_SYSMEM_RIGHT_WRITE | \
+	 VIRTIO_SYSMEM_RIGHT_MAP | VIRTIO_SYSMEM_RIGHT_GET_PROPERTY | \
+	 VIRTIO_SYSMEM_RIGHT_SET_PROPERTY)
 
 /* Buffer flags (virtio_sysmem_handle.flags for BUFFER handles). */
 /* CPU access is impossible (secure heap): the driver must not map it. */
 #define VIRTIO_SYSMEM_BUFFER_F_INACCESSIBLE (1u << 0)
 /* Map it cached (CPU / RAM coherency domain) rather than write-combined. */
 #define VIRTIO_SYSMEM_BUFFER_F_CPU_CACHED   (1u << 1)
+/*
+ * CPU_CACHED only chooses the memory type of the mapping (write-back rather
+ * than write-combining); it is set for buffers of both the CPU and the RAM
+ * coherency domain.  For the RAM domain the FIDL rules still apply: a
+ * participant flushes/invalidates its CPU caches around accesses that a
+ * non-coherent agent shares.  The device and host processes that map the
+ * region are coherent with the guest's CPU and need no such flush.
+ */
+
+/*
+ * Heap.heap_type values the device offers: the system heap (Fuchsia's own
+ * name) and, with VIRTIO_SYSMEM_F_SECURE_HEAP, the secure heap.
+ */
+#define VIRTIO_SYSMEM_HEAP_SYSTEM_RAM   "fuchsia.sysmem.heap.HEAP_TYPE.SYSTEM_RAM"
+#define VIRTIO_SYSMEM_HEAP_SECURE       "virtio.sysmem.heap.HEAP_TYPE.SECURE"
 
 struct virtio_sysmem_handle {
 	uint32_t type;            /* enum virtio_sysmem_handle_type */
@@ -261,6 +346,13 @@ struct virtio_sysmem_handle {
 	uint64_t offset;          /* BUFFER: offset in the region, else 0 */
 	uint64_t size;            /* BUFFER: size in bytes, else 0 */
 };
+/*
+ * In an entry the driver sends, flags/offset/size of any type but BUFFER
+ * must be 0: otherwise the MESSAGE is refused with
+ * VIRTIO_SYSMEM_S_INVALID_ARGS, its channel stays open and no handle
+ * moves.  The device reads only type and id of a BUFFER entry and ignores
+ * rights in every entry.
+ */
 
 /*
  * Event queue
@@ -284,7 +376,8 @@ enum virtio_sysmem_event_type {
 	 * the epitaph and the bytes are the FIDL epitaph message; for an event
 	 * pair, status is VIRTIO_SYSMEM_S_PEER_CLOSED and there are no bytes.
 	 * The id is free for reuse once the driver has seen this event and
-	 * sent CLOSE for its end.
+	 * sent CLOSE for its end.  (A client end the driver moved into the
+	 * device: once the driver has seen this event; it sends no CLOSE.)
 	 */
 	VIRTIO_SYSMEM_EVENT_CLOSED = 2,
 };

@@ -360,7 +360,12 @@ static void *qvirtio_sysmem_pci_get_driver(void *object, const char *interface)
 
 void qvirtio_sysmem_start(QVirtioSysmem *s)
 {
-    uint64_t features = qvirtio_get_features(s->vdev);
+    qvirtio_sysmem_start_refusing(s, 0);
+}
+
+void qvirtio_sysmem_start_refusing(QVirtioSysmem *s, uint64_t refused)
+{
+    uint64_t features = qvirtio_get_features(s->vdev) & ~refused;
 
     features &= ~(QVIRTIO_F_BAD_FEATURE |
                   (1ull << VIRTIO_RING_F_INDIRECT_DESC) |

@@ -43,6 +43,8 @@ struct QVirtioSysmemCall {
 
 /* Negotiate features, set up both queues, DRIVER_OK. */
 void qvirtio_sysmem_start(QVirtioSysmem *s);
+/* The same, but the driver does not accept the device features @refused. */
+void qvirtio_sysmem_start_refusing(QVirtioSysmem *s, uint64_t refused);
 
 /*
  * Submit a request chain: header, @num_bytes of @bytes, @num_handles
