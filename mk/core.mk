@@ -27,7 +27,7 @@ JSON_GLIB_CFLAGS := $(shell pkg-config --cflags json-glib-1.0 2>/dev/null)
 JSON_GLIB_LIBS := $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
 
 CORE_TESTS := test-region test-image-format test-constraints test-core \
-	test-core-v1 test-core-snapshot
+	test-core-v1 test-core-snapshot test-core-handles
 
 define core_unit_test
 $(BUILD)/unit/$(1): $(srcdir)/tests/unit/$(1).c $(CORE_DEPS)

@@ -13,6 +13,8 @@ struct VsHost {
     GHashTable *closed;         /* id -> epitaph */
     GHashTable *reasons;        /* id -> SysmemCloseReason of its last close */
     GArray *notices;            /* uint32_t ids whose close is to pass on */
+    GHashTable *close_counts;   /* id -> closes seen */
+    bool manual_notices;        /* vs_host_notify only when asked */
     GHashTable *buffers;        /* buffer handle ids we hold */
     GPtrArray *calls;           /* VsCall* */
     GString *log;
@@ -65,6 +67,8 @@ static void host_close(void *opaque, const SysmemClose *c)
                         GINT_TO_POINTER(c->epitaph));
     g_hash_table_insert(h->reasons, GUINT_TO_POINTER(c->object_id),
                         GINT_TO_POINTER(c->reason));
+    g_hash_table_insert(h->close_counts, GUINT_TO_POINTER(c->object_id),
+                        GUINT_TO_POINTER(vs_close_count(h, c->object_id) + 1));
     if (c->reason != SYSMEM_CLOSE_HOST_CLOSED) {
         g_array_append_val(h->notices, c->object_id);
     }
@@ -74,7 +78,7 @@ static void host_close(void *opaque, const SysmemClose *c)
  * Pass on the closes the last core call made, as a host that delivers
  * them at once (not from inside the callback: the core is not reentrant).
  */
-static void host_notify(VsHost *h)
+void vs_host_notify(VsHost *h)
 {
     guint i;
 
@@ -83,6 +87,24 @@ static void host_notify(VsHost *h)
                                    g_array_index(h->notices, uint32_t, i));
     }
     g_array_set_size(h->notices, 0);
+}
+
+static void host_notify(VsHost *h)
+{
+    if (!h->manual_notices) {
+        vs_host_notify(h);
+    }
+}
+
+void vs_host_manual_notices(VsHost *h, bool manual)
+{
+    h->manual_notices = manual;
+}
+
+uint32_t vs_close_count(VsHost *h, uint32_t id)
+{
+    return GPOINTER_TO_UINT(g_hash_table_lookup(h->close_counts,
+                                                GUINT_TO_POINTER(id)));
 }
 
 static void host_log(void *opaque, GLogLevelFlags level, const char *msg)
@@ -120,6 +142,7 @@ VsHost *vs_host_new(const SysmemCoreConfig *cfg)
     h->next_id = 1;
     h->closed = g_hash_table_new(g_direct_hash, g_direct_equal);
     h->reasons = g_hash_table_new(g_direct_hash, g_direct_equal);
+    h->close_counts = g_hash_table_new(g_direct_hash, g_direct_equal);
     h->notices = g_array_new(false, false, sizeof(uint32_t));
     h->buffers = g_hash_table_new(g_direct_hash, g_direct_equal);
     h->calls = g_ptr_array_new_with_free_func(call_free);
@@ -137,6 +160,7 @@ void vs_host_free(VsHost *h)
     sysmem_core_free(h->core);
     g_hash_table_destroy(h->closed);
     g_hash_table_destroy(h->reasons);
+    g_hash_table_destroy(h->close_counts);
     g_array_free(h->notices, true);
     g_hash_table_destroy(h->buffers);
     g_ptr_array_free(h->calls, true);

@@ -10,10 +10,6 @@
 #include "hw/sysmem/core-internal.h"
 #include "hw/sysmem/image-format.h"
 
-/* zx_status_t values the codec does not name */
-#define ZX_ERR_NO_RESOURCES     (-3)
-#define ZX_ERR_ALREADY_EXISTS   (-26)
-
 #define DEFAULT_PAGE_SIZE 4096
 #define DEFAULT_MAX_BUFFER (256ull << 20)
 #define DEFAULT_MAX_OBJECTS 65536
@@ -685,7 +681,7 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
             bad = bad ? bad : why;
         }
         if (taken) {
-            ret = ZX_ERR_ALREADY_EXISTS;
+            ret = FIDL_ZX_ERR_ALREADY_EXISTS;
         }
     }
     if (ret) {
@@ -800,10 +796,10 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
         return FIDL_ZX_ERR_INVALID_ARGS;
     }
     if (sysmem_object_lookup(core, object_id)) {
-        return ZX_ERR_ALREADY_EXISTS;
+        return FIDL_ZX_ERR_ALREADY_EXISTS;
     }
     if (g_hash_table_size(core->objects) >= core->cfg.max_objects) {
-        return ZX_ERR_NO_RESOURCES;
+        return FIDL_ZX_ERR_NO_RESOURCES;
     }
     obj = sysmem_object_new(core, object_id, OBJ_ALLOCATOR);
     obj->v1 = protocol == SYSMEM_PROTOCOL_SYSMEM1;

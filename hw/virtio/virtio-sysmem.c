@@ -249,8 +249,11 @@ static void virtio_sysmem_queue_event(VirtIOSysmem *s, uint32_t type,
     if (s->resetting) {
         return;
     }
-    g_assert(type != VIRTIO_SYSMEM_EVENT_CLOSED ||
-             len <= VIRTIO_SYSMEM_MAX_EVENT_BYTES);
+    if (type == VIRTIO_SYSMEM_EVENT_CLOSED &&
+        g_hash_table_contains(s->closed_events, GUINT_TO_POINTER(object_id))) {
+        /* The core closes an id once per life: the guest learns it once. */
+        return;
+    }
     if (type != VIRTIO_SYSMEM_EVENT_CLOSED &&
         (len > VIRTIO_SYSMEM_MAX_EVENT_BYTES ||
          s->num_message_events >= s->conf.max_pending_events)) {
@@ -279,8 +282,6 @@ static void virtio_sysmem_queue_event(VirtIOSysmem *s, uint32_t type,
     }
     g_queue_push_tail(s->pending_events, ev);
     if (ev->closed) {
-        g_assert(!g_hash_table_contains(s->closed_events,
-                                        GUINT_TO_POINTER(object_id)));
         g_hash_table_insert(s->closed_events, GUINT_TO_POINTER(object_id),
                             g_queue_peek_tail_link(s->pending_events));
     } else {
