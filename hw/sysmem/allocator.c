@@ -41,7 +41,7 @@ static void bind_shared(SysmemCore *core, SysmemObject *alloc,
         sysmem_log(core, G_LOG_LEVEL_WARNING, "allocator %u: "
                    "BindSharedCollection without a usable collection request",
                    alloc->id);
-        sysmem_close_channel(core, alloc, FIDL_ZX_ERR_INVALID_ARGS);
+        sysmem_close_violation(core, alloc);
         return;
     }
     if (token && handles[token - 1].kind == SYSMEM_HANDLE_CHANNEL_CLIENT) {
@@ -240,5 +240,5 @@ void sysmem_allocator_dispatch(SysmemCore *core, SysmemObject *obj,
     }
     sysmem_log(core, G_LOG_LEVEL_WARNING, "allocator %u: bad %s request",
                obj->id, m->name);
-    sysmem_close_channel(core, obj, FIDL_ZX_ERR_INVALID_ARGS);
+    sysmem_close_violation(core, obj);
 }

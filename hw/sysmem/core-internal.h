@@ -188,6 +188,7 @@ struct SysmemCore {
     bool dropping;              /* reset: every close is HOST_CLOSED */
     const SysmemPending *cur;   /* the two-way call being dispatched */
     bool cur_done;              /* ... has been answered or queued */
+    bool violated;              /* the message being handled broke the rules */
 };
 
 static inline void sysmem_host_reply(SysmemCore *core, void *cookie,
@@ -216,6 +217,11 @@ void sysmem_object_close(SysmemCore *core, SysmemObject *obj,
                          SysmemCloseReason reason, int32_t epitaph);
 /* The core fails channel @obj (SYSMEM_CLOSE_FAILED). */
 void sysmem_close_channel(SysmemCore *core, SysmemObject *obj, int32_t epitaph);
+/*
+ * The message being handled on @obj broke the protocol: close @obj with
+ * ZX_ERR_INVALID_ARGS, and the message's status is ZX_ERR_PEER_CLOSED.
+ */
+void sysmem_close_violation(SysmemCore *core, SysmemObject *obj);
 /*
  * A new end the host handed in (a server end, an event pair end) that
  * nothing took: closed at once, so that the host's peer learns it.

@@ -469,6 +469,12 @@ void sysmem_close_channel(SysmemCore *core, SysmemObject *obj, int32_t epitaph)
     sysmem_object_close(core, obj, SYSMEM_CLOSE_FAILED, epitaph);
 }
 
+void sysmem_close_violation(SysmemCore *core, SysmemObject *obj)
+{
+    core->violated = true;
+    sysmem_close_channel(core, obj, FIDL_ZX_ERR_INVALID_ARGS);
+}
+
 void sysmem_drop_new_end(SysmemCore *core, uint32_t id, bool eventpair)
 {
     SysmemObject *obj;
@@ -641,7 +647,7 @@ static void protocol_violation(SysmemCore *core, SysmemObject *obj,
     } else {
         sysmem_log(core, G_LOG_LEVEL_WARNING, "allocator %u: %s", obj->id,
                    what);
-        sysmem_close_channel(core, obj, FIDL_ZX_ERR_INVALID_ARGS);
+        sysmem_close_violation(core, obj);
     }
 }
 
@@ -698,6 +704,7 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
     pending.cookie = reply_cookie;
     pending.txid = txid;
     pending.method = NULL;
+    core->violated = false;
 
     err = fidl_header_decode(bytes, n, &hdr);
     if (err || bad) {
@@ -777,10 +784,16 @@ out:
             drop_handle(core, &handles[i]);
         }
     }
-    /* As a zx_channel_call whose server closed: one-way or two-way alike. */
+    /*
+     * A message that got its own channel closed for breaking the rules
+     * fails as a zx_channel_call whose server closed, one-way or two-way
+     * alike.  A valid message after which the collection fails (say, the
+     * last SetConstraints, and the allocation fails) was delivered.
+     */
     obj = sysmem_object_lookup(core, object_id);
-    return obj && (obj->kind == OBJ_ALLOCATOR || obj->kind == OBJ_NODE) ?
-           0 : FIDL_ZX_ERR_PEER_CLOSED;
+    return core->violated &&
+           !(obj && (obj->kind == OBJ_ALLOCATOR || obj->kind == OBJ_NODE)) ?
+           FIDL_ZX_ERR_PEER_CLOSED : 0;
 }
 
 int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,

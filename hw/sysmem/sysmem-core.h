@@ -259,8 +259,9 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
  *                          method, protocol violation, a handle table
  *                          entry with id 0, an unknown handle type, a
  *                          server end with a core-range id or an id in
- *                          use, its collection failing because of it;
- *                          one-way and two-way alike;
+ *                          use; one-way and two-way alike (a valid
+ *                          message after which its collection fails,
+ *                          e.g. allocation fails, was delivered: 0);
  *   ZX_ERR_INVALID_ARGS    refused, the channel stays open: more than
  *                          FIDL_MAX_MSG_BYTES or FIDL_MAX_MSG_HANDLES, or
  *                          object_id is not a channel (a buffer, an event

@@ -398,6 +398,24 @@ static void test_status_peer_closed_own_channel(void)
 }
 
 /*
+ * 0 for a valid message even when its collection then fails and closes
+ * the channel (here a lone token's Release: nobody set constraints).
+ */
+static void test_status_ok_then_collection_fails(void)
+{
+    VsHost *h = test_host(1 << 20, 0);
+    uint32_t a = vs_connect(h, false);
+    uint32_t token = vs_allocate_shared(h, a, false);
+
+    g_assert_cmpint(vs_send(h, token, SYSMEM_M_SYSMEM2_NODE_RELEASE, NULL,
+                            NULL, 0, NULL), ==, 0);
+    g_assert_cmpint(reason_of(h, token), ==, SYSMEM_CLOSE_FAILED);
+    g_assert_cmpint(send_harmless(h, token, NULL, 0), ==,
+                    FIDL_ZX_ERR_PEER_CLOSED);
+    vs_host_free(h);
+}
+
+/*
  * INVALID_ARGS: refused and the channel stays open (over the handle or
  * byte limit; a target that is not a channel).  The handles are dropped.
  */
@@ -525,6 +543,8 @@ int main(int argc, char **argv)
     g_test_add_func("/core-handles/status/not-found", test_status_not_found);
     g_test_add_func("/core-handles/status/peer-closed-own-channel",
                     test_status_peer_closed_own_channel);
+    g_test_add_func("/core-handles/status/ok-then-collection-fails",
+                    test_status_ok_then_collection_fails);
     g_test_add_func("/core-handles/status/invalid-args",
                     test_status_invalid_args);
     g_test_add_func("/core-handles/status/already-exists",
