@@ -129,8 +129,8 @@ typedef struct SysmemCoreConfig {
  *
  * Except after HOST_CLOSED the id stays taken -- sysmem_core_has_object()
  * is true, CONNECT and new handle table entries naming it are refused with
- * ZX_ERR_ALREADY_EXISTS, a message to it gets ZX_ERR_PEER_CLOSED -- until
- * the host lets go of it:
+ * ZX_ERR_ALREADY_EXISTS, a message to a closed channel gets
+ * ZX_ERR_PEER_CLOSED -- until the host lets go of it:
  *
  *   - FAILED, EVENT_FIRED: the host still holds its end (the guest's client
  *     end, the guest's end of the event pair); the id is free once the host
