@@ -290,7 +290,8 @@ static void test_untaken_new_ends(void)
 
 /*
  * A closed channel's client end moved in: the host holds nothing any
- * more, so the id is free once its close has been passed on.
+ * more, so the id is free once its close has been passed on -- at once
+ * if it was, else when it is.
  */
 static void test_closed_client_end_moved_in(void)
 {
@@ -298,15 +299,20 @@ static void test_closed_client_end_moved_in(void)
     uint32_t a = vs_connect(h, false), b = vs_connect(h, false);
     uint32_t c = vs_connect(h, false);
     SysmemHandle hb = { .kind = SYSMEM_HANDLE_CHANNEL_CLIENT, .id = b };
+    SysmemHandle hc = { .kind = SYSMEM_HANDLE_CHANNEL_CLIENT, .id = c };
 
     vs_host_manual_notices(h, true);
     send_malformed(h, b, false);
-    send_malformed(h, c, false);
-    vs_host_notify(h);                  /* b's and c's closes passed on */
+    vs_host_notify(h);                  /* b's close passed on */
+    send_malformed(h, c, false);        /* c's not yet */
     g_assert_true(has(h, b));
     g_assert_cmpint(send_harmless(h, a, &hb, 1), ==, 0);
     g_assert_false(has(h, b));
-    send_malformed(h, c, false);        /* still closed: nothing new */
+    g_assert_cmpint(send_harmless(h, a, &hc, 1), ==, 0);
+    g_assert_true(has(h, c));
+    connect_at(h, c, FIDL_ZX_ERR_ALREADY_EXISTS);
+    vs_host_notify(h);
+    g_assert_false(has(h, c));
     g_assert_cmpuint(vs_close_count(h, c), ==, 1);
     vs_host_free(h);
 }
