@@ -42,7 +42,7 @@ static void f_reply(void *opaque, void *cookie, const uint8_t *bytes,
 {
 }
 
-static void f_close(void *opaque, uint32_t id, int32_t epitaph)
+static void f_close(void *opaque, const SysmemClose *c)
 {
 }
 

@@ -34,7 +34,7 @@ CORE_DEPS = $(CORE_LIB_HDRS) $(call CORE_LIBS,$(1))
 
 CORE_TESTS := test-region test-image-format test-constraints test-core \
 	test-core-format \
-	test-core-v1 test-core-snapshot test-fuchsia-sysmem2 \
+	test-core-v1 test-core-snapshot test-core-handles test-fuchsia-sysmem2 \
 	test-fuchsia-sysmem1
 
 define core_unit_test

@@ -11,6 +11,10 @@ struct VsHost {
     SysmemCore *core;
     uint32_t next_id;
     GHashTable *closed;         /* id -> epitaph */
+    GHashTable *reasons;        /* id -> SysmemCloseReason of its last close */
+    GArray *notices;            /* uint32_t ids whose close is to pass on */
+    GHashTable *close_counts;   /* id -> closes seen */
+    bool manual_notices;        /* vs_host_notify only when asked */
     GHashTable *buffers;        /* buffer handle ids we hold */
     GPtrArray *calls;           /* VsCall* */
     GString *log;
@@ -46,12 +50,61 @@ static void host_event(void *opaque, uint32_t id, const uint8_t *bytes,
 {
 }
 
-static void host_close(void *opaque, uint32_t id, int32_t epitaph)
+static void host_close(void *opaque, const SysmemClose *c)
 {
     VsHost *h = opaque;
 
-    g_hash_table_insert(h->closed, GUINT_TO_POINTER(id),
-                        GINT_TO_POINTER(epitaph));
+    /* The epitaph message says what the status says. */
+    if (c->epitaph_bytes) {
+        int32_t status;
+
+        g_assert_cmpuint(c->kind, ==, SYSMEM_HANDLE_CHANNEL_SERVER);
+        g_assert_cmpint(fidl_decode_epitaph(c->epitaph_bytes, c->epitaph_len,
+                                            &status), ==, 0);
+        g_assert_cmpint(status, ==, c->epitaph);
+    }
+    g_hash_table_insert(h->closed, GUINT_TO_POINTER(c->object_id),
+                        GINT_TO_POINTER(c->epitaph));
+    g_hash_table_insert(h->reasons, GUINT_TO_POINTER(c->object_id),
+                        GINT_TO_POINTER(c->reason));
+    g_hash_table_insert(h->close_counts, GUINT_TO_POINTER(c->object_id),
+                        GUINT_TO_POINTER(vs_close_count(h, c->object_id) + 1));
+    if (c->reason != SYSMEM_CLOSE_HOST_CLOSED) {
+        g_array_append_val(h->notices, c->object_id);
+    }
+}
+
+/*
+ * Pass on the closes the last core call made, as a host that delivers
+ * them at once (not from inside the callback: the core is not reentrant).
+ */
+void vs_host_notify(VsHost *h)
+{
+    guint i;
+
+    for (i = 0; i < h->notices->len; i++) {
+        sysmem_core_close_notified(h->core,
+                                   g_array_index(h->notices, uint32_t, i));
+    }
+    g_array_set_size(h->notices, 0);
+}
+
+static void host_notify(VsHost *h)
+{
+    if (!h->manual_notices) {
+        vs_host_notify(h);
+    }
+}
+
+void vs_host_manual_notices(VsHost *h, bool manual)
+{
+    h->manual_notices = manual;
+}
+
+uint32_t vs_close_count(VsHost *h, uint32_t id)
+{
+    return GPOINTER_TO_UINT(g_hash_table_lookup(h->close_counts,
+                                                GUINT_TO_POINTER(id)));
 }
 
 static void host_log(void *opaque, GLogLevelFlags level, const char *msg)
@@ -88,6 +141,9 @@ VsHost *vs_host_new(const SysmemCoreConfig *cfg)
     }
     h->next_id = 1;
     h->closed = g_hash_table_new(g_direct_hash, g_direct_equal);
+    h->reasons = g_hash_table_new(g_direct_hash, g_direct_equal);
+    h->close_counts = g_hash_table_new(g_direct_hash, g_direct_equal);
+    h->notices = g_array_new(false, false, sizeof(uint32_t));
     h->buffers = g_hash_table_new(g_direct_hash, g_direct_equal);
     h->calls = g_ptr_array_new_with_free_func(call_free);
     h->log = g_string_new(NULL);
@@ -103,6 +159,9 @@ void vs_host_free(VsHost *h)
     }
     sysmem_core_free(h->core);
     g_hash_table_destroy(h->closed);
+    g_hash_table_destroy(h->reasons);
+    g_hash_table_destroy(h->close_counts);
+    g_array_free(h->notices, true);
     g_hash_table_destroy(h->buffers);
     g_ptr_array_free(h->calls, true);
     g_string_free(h->log, true);
@@ -127,6 +186,7 @@ void vs_drop_all(VsHost *h)
     for (i = 0; i < h->received->len; i++) {
         sysmem_core_peer_closed(h->core, g_array_index(h->received, uint32_t, i));
     }
+    host_notify(h);
     vs_release_buffers(h);
 }
 
@@ -143,7 +203,8 @@ int32_t vs_send_raw(VsHost *h, uint32_t obj, const uint8_t *bytes, uint32_t n,
         c->method = sysmem_method_by_id(SYSMEM_M_SYSMEM2_NODE_SYNC);
         g_ptr_array_add(h->calls, c);
     }
-    return sysmem_core_message(h->core, obj, bytes, n, handles, nh, c);
+    return vs_host_status(h, sysmem_core_message(h->core, obj, bytes, n,
+                                                 handles, nh, c));
 }
 
 SysmemCore *vs_host_core(VsHost *h)
@@ -202,7 +263,8 @@ int32_t vs_send(VsHost *h, uint32_t obj, uint32_t mid, const void *req,
     if (call) {
         *call = c;
     }
-    return sysmem_core_message(h->core, obj, h->buf, n, out, onh, c);
+    return vs_host_status(h, sysmem_core_message(h->core, obj, h->buf, n, out,
+                                                 onh, c));
 }
 
 int vs_call_decode(VsCall *c, void *out)
@@ -236,6 +298,7 @@ void vs_release_buffers(VsHost *h)
         sysmem_core_buffer_release(h->core, GPOINTER_TO_UINT(key));
         g_hash_table_iter_remove(&it);
     }
+    host_notify(h);
 }
 
 uint32_t vs_live_buffer_handles(VsHost *h)
@@ -246,6 +309,25 @@ uint32_t vs_live_buffer_handles(VsHost *h)
 void vs_peer_close(VsHost *h, uint32_t id)
 {
     sysmem_core_peer_closed(h->core, id);
+    host_notify(h);
+}
+
+int32_t vs_host_status(VsHost *h, int32_t status)
+{
+    host_notify(h);
+    return status;
+}
+
+bool vs_close_reason(VsHost *h, uint32_t id, SysmemCloseReason *reason)
+{
+    gpointer v;
+
+    if (!g_hash_table_lookup_extended(h->reasons, GUINT_TO_POINTER(id), NULL,
+                                      &v)) {
+        return false;
+    }
+    *reason = GPOINTER_TO_INT(v);
+    return true;
 }
 
 /* ------------------------------------------------------------------ */

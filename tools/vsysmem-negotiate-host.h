@@ -36,6 +36,19 @@ uint32_t vs_new_id(VsHost *h);
 
 /* Epitaph if the core closed id (true), else false. */
 bool vs_closed(VsHost *h, uint32_t id, int32_t *epitaph);
+/* The reason of the last close of id (true), else false. */
+bool vs_close_reason(VsHost *h, uint32_t id, SysmemCloseReason *reason);
+/*
+ * Pass on the closes made since the last call (sysmem_core_close_notified,
+ * as a host that delivers every close at once) and return @status: call it
+ * after calling the core directly.  The vs_* helpers do it themselves.
+ */
+int32_t vs_host_status(VsHost *h, int32_t status);
+/* With manual notices, closes are passed on only by vs_host_notify(). */
+void vs_host_manual_notices(VsHost *h, bool manual);
+void vs_host_notify(VsHost *h);
+/* How many times the core closed id. */
+uint32_t vs_close_count(VsHost *h, uint32_t id);
 
 /*
  * Send method @mid on @obj.  @req is the request C struct (NULL: none);

@@ -41,7 +41,7 @@ static void bind_shared(SysmemCore *core, SysmemObject *alloc,
         sysmem_log(core, G_LOG_LEVEL_WARNING, "allocator %u: "
                    "BindSharedCollection without a usable collection request",
                    alloc->id);
-        sysmem_close_channel(core, alloc, FIDL_ZX_ERR_INVALID_ARGS);
+        sysmem_close_violation(core, alloc);
         return;
     }
     if (token && handles[token - 1].kind == SYSMEM_HANDLE_CHANNEL_CLIENT) {
@@ -52,13 +52,14 @@ static void bind_shared(SysmemCore *core, SysmemObject *alloc,
         /* Unknown token: the new collection channel simply closes. */
         sysmem_log(core, G_LOG_LEVEL_INFO, "BindSharedCollection: unknown "
                    "token %u", token ? handles[token - 1].id : 0);
-        sysmem_host_close(core, coll_id, FIDL_ZX_ERR_PEER_CLOSED);
+        sysmem_drop_new_end(core, coll_id, false);
         return;
     }
     consumed[token - 1] = true;
     node = tok->node;
     /* The token's channel is consumed; the node becomes a collection. */
-    sysmem_close_channel(core, tok, FIDL_ZX_ERR_PEER_CLOSED);
+    sysmem_object_close(core, tok, SYSMEM_CLOSE_CONSUMED,
+                        FIDL_ZX_ERR_PEER_CLOSED);
     node->kind = NODE_COLLECTION;
     node->v1 = alloc->v1;
     chan = sysmem_object_new(core, coll_id, OBJ_NODE);
@@ -239,5 +240,5 @@ void sysmem_allocator_dispatch(SysmemCore *core, SysmemObject *obj,
     }
     sysmem_log(core, G_LOG_LEVEL_WARNING, "allocator %u: bad %s request",
                obj->id, m->name);
-    sysmem_close_channel(core, obj, FIDL_ZX_ERR_INVALID_ARGS);
+    sysmem_close_violation(core, obj);
 }

@@ -40,6 +40,12 @@ typedef enum SysmemObjectKind {
     OBJ_BUFFER,         /* a buffer handle held by the host */
     OBJ_TRACKER,        /* an event pair end the core holds */
     OBJ_NODE_REF,       /* a node reference event held by the host */
+    /*
+     * An id whose core end is closed but which is not free yet: the host
+     * still holds its end, or has not passed the close on (see
+     * SysmemCloseReason).  A channel here is "peer closed".
+     */
+    OBJ_CLOSED,
 } SysmemObjectKind;
 
 typedef enum SysmemNodeKind {
@@ -71,6 +77,10 @@ struct SysmemObject {
     uint32_t id;
     SysmemObjectKind kind;
     bool v1;                    /* allocator: protocol; node: v1 client */
+    /* OBJ_CLOSED */
+    bool closed_eventpair;      /* an event pair end, else a channel */
+    bool host_end_open;         /* the host still holds its end */
+    bool notice_pending;        /* the close is not passed on yet */
     /* OBJ_ALLOCATOR */
     char *client_name;
     uint64_t client_id;
@@ -194,17 +204,11 @@ struct SysmemCore {
     uint8_t *msg_buf;           /* encode scratch, FIDL_MAX_MSG_BYTES */
     void *req_buf;              /* decoded request scratch */
     bool quiet;                 /* being freed: no host callbacks */
+    bool dropping;              /* reset: every close is HOST_CLOSED */
     const SysmemPending *cur;   /* the two-way call being dispatched */
     bool cur_done;              /* ... has been answered or queued */
+    bool violated;              /* the message being handled broke the rules */
 };
-
-static inline void sysmem_host_close(SysmemCore *core, uint32_t id,
-                                     int32_t status)
-{
-    if (!core->quiet) {
-        core->ops.close(core->opaque, id, status);
-    }
-}
 
 static inline void sysmem_host_reply(SysmemCore *core, void *cookie,
                                      const uint8_t *bytes, uint32_t n,
@@ -224,7 +228,24 @@ SysmemObject *sysmem_object_new(SysmemCore *core, uint32_t id,
 uint32_t sysmem_new_device_id(SysmemCore *core);
 bool sysmem_id_available(SysmemCore *core, uint32_t id);
 void sysmem_object_free(SysmemCore *core, SysmemObject *obj);
+/*
+ * Close the core's end of a channel or tracker @obj for @reason and tell
+ * the host; except for HOST_CLOSED the id stays taken (OBJ_CLOSED).
+ */
+void sysmem_object_close(SysmemCore *core, SysmemObject *obj,
+                         SysmemCloseReason reason, int32_t epitaph);
+/* The core fails channel @obj (SYSMEM_CLOSE_FAILED). */
 void sysmem_close_channel(SysmemCore *core, SysmemObject *obj, int32_t epitaph);
+/*
+ * The message being handled on @obj broke the protocol: close @obj with
+ * ZX_ERR_INVALID_ARGS, and the message's status is ZX_ERR_PEER_CLOSED.
+ */
+void sysmem_close_violation(SysmemCore *core, SysmemObject *obj);
+/*
+ * A new end the host handed in (a server end, an event pair end) that
+ * nothing took: closed at once, so that the host's peer learns it.
+ */
+void sysmem_drop_new_end(SysmemCore *core, uint32_t id, bool eventpair);
 void sysmem_reply(SysmemCore *core, const SysmemPending *p, const void *resp,
                   const SysmemHandle *handles, uint32_t nh);
 void sysmem_reply_none(SysmemCore *core, const SysmemPending *p);

@@ -11,10 +11,6 @@
 #include "hw/sysmem/image-format.h"
 #include "sysmem/status.h"
 
-/* zx_status_t values the codec does not name */
-#define ZX_ERR_NO_RESOURCES     (-3)
-#define ZX_ERR_ALREADY_EXISTS   (-26)
-
 #define DEFAULT_PAGE_SIZE 4096
 #define DEFAULT_MAX_BUFFER (256ull << 20)
 #define DEFAULT_MAX_OBJECTS 65536
@@ -187,11 +183,8 @@ void sysmem_tracker_drop(SysmemCore *core, SysmemObject *t)
 
 void sysmem_tracker_fire(SysmemCore *core, SysmemObject *t)
 {
-    uint32_t id = t->id;
-
-    tracker_detach(t);
-    sysmem_object_free(core, t);
-    sysmem_host_close(core, id, FIDL_ZX_ERR_PEER_CLOSED);
+    sysmem_object_close(core, t, SYSMEM_CLOSE_EVENT_FIRED,
+                        FIDL_ZX_ERR_PEER_CLOSED);
 }
 
 void sysmem_buffer_set_check_trackers(SysmemCore *core, SysmemBufferSet *set)
@@ -444,11 +437,56 @@ bool sysmem_core_has_object(SysmemCore *core, uint32_t object_id)
 /* ------------------------------------------------------------------ */
 /* Channels                                                             */
 
-void sysmem_close_channel(SysmemCore *core, SysmemObject *obj, int32_t epitaph)
+static void host_close(SysmemCore *core, uint32_t id, bool eventpair,
+                       SysmemCloseReason reason, int32_t epitaph)
+{
+    uint8_t bytes[FIDL_EPITAPH_SIZE];
+    SysmemClose c = {
+        .object_id = id,
+        .kind = eventpair ? SYSMEM_HANDLE_EVENTPAIR :
+                            SYSMEM_HANDLE_CHANNEL_SERVER,
+        .reason = reason,
+        .epitaph = epitaph,
+    };
+
+    if (core->quiet) {
+        return;
+    }
+    /* The core decides the epitaph, so it also writes the message. */
+    if (!eventpair && reason != SYSMEM_CLOSE_HOST_CLOSED &&
+        !fidl_encode_epitaph(epitaph, bytes, sizeof(bytes), &c.epitaph_len)) {
+        c.epitaph_bytes = bytes;
+    }
+    core->ops.close(core->opaque, &c);
+}
+
+/*
+ * Turn @obj into a closed id (OBJ_CLOSED): it stays in the table, counted
+ * against max_objects, until the host lets go of it.
+ */
+static void object_bury(SysmemObject *obj, bool eventpair, bool host_end_open)
 {
     uint32_t id = obj->id;
 
-    if (obj->node) {
+    g_free(obj->client_name);
+    *obj = (SysmemObject) {
+        .id = id,
+        .kind = OBJ_CLOSED,
+        .closed_eventpair = eventpair,
+        .host_end_open = host_end_open,
+        .notice_pending = true,
+    };
+}
+
+void sysmem_object_close(SysmemCore *core, SysmemObject *obj,
+                         SysmemCloseReason reason, int32_t epitaph)
+{
+    uint32_t id = obj->id;
+    bool eventpair = obj->kind == OBJ_TRACKER;
+
+    g_assert(obj->kind == OBJ_ALLOCATOR || obj->kind == OBJ_NODE ||
+             obj->kind == OBJ_TRACKER);
+    if (obj->node && obj->kind == OBJ_NODE) {
         SysmemNode *node = obj->node;
         SysmemPending *p;
 
@@ -457,25 +495,112 @@ void sysmem_close_channel(SysmemCore *core, SysmemObject *obj, int32_t epitaph)
             g_free(p);
         }
         node->chan = NULL;
+        obj->node = NULL;
     }
-    sysmem_object_free(core, obj);
-    sysmem_host_close(core, id, epitaph);
+    if (eventpair) {
+        tracker_detach(obj);
+    }
+    if (core->dropping) {
+        reason = SYSMEM_CLOSE_HOST_CLOSED;
+    }
+    if (reason == SYSMEM_CLOSE_HOST_CLOSED) {
+        sysmem_object_free(core, obj);
+    } else {
+        object_bury(obj, eventpair, reason != SYSMEM_CLOSE_CONSUMED);
+    }
+    host_close(core, id, eventpair, reason, epitaph);
+}
+
+void sysmem_close_channel(SysmemCore *core, SysmemObject *obj, int32_t epitaph)
+{
+    sysmem_object_close(core, obj, SYSMEM_CLOSE_FAILED, epitaph);
+}
+
+void sysmem_close_violation(SysmemCore *core, SysmemObject *obj)
+{
+    core->violated = true;
+    sysmem_close_channel(core, obj, FIDL_ZX_ERR_INVALID_ARGS);
+}
+
+void sysmem_drop_new_end(SysmemCore *core, uint32_t id, bool eventpair)
+{
+    SysmemObject *obj;
+
+    /*
+     * An id that is invalid, taken, or past the object limit never came
+     * alive: there is nothing to close (writes to it are NOT_FOUND).
+     */
+    if (!sysmem_id_available(core, id)) {
+        return;
+    }
+    obj = sysmem_object_new(core, id, OBJ_CLOSED);
+    object_bury(obj, eventpair, true);
+    host_close(core, id, eventpair, eventpair ? SYSMEM_CLOSE_EVENT_FIRED :
+               SYSMEM_CLOSE_FAILED, FIDL_ZX_ERR_PEER_CLOSED);
+}
+
+/*
+ * The host's end of @obj is gone: it closed it (HOST_CLOSED) or a message
+ * moved it in and nothing took it (CONSUMED).
+ */
+static void host_end_gone(SysmemCore *core, SysmemObject *obj,
+                          SysmemCloseReason reason)
+{
+    SysmemNode *node;
+
+    switch (obj->kind) {
+    case OBJ_ALLOCATOR:
+    case OBJ_TRACKER:
+        sysmem_object_close(core, obj, reason, FIDL_ZX_ERR_PEER_CLOSED);
+        break;
+    case OBJ_NODE:
+        node = obj->node;
+        sysmem_object_close(core, obj, reason, FIDL_ZX_ERR_PEER_CLOSED);
+        if (node->released) {
+            sysmem_node_orphan(core, node);
+        } else {
+            sysmem_log(core, G_LOG_LEVEL_INFO,
+                       "%s closed without Release: failing its domain",
+                       sysmem_node_name(node));
+            sysmem_node_fail(core, node, SYSMEM2_ERROR_UNSPECIFIED, false,
+                             FIDL_ZX_ERR_PEER_CLOSED);
+        }
+        break;
+    case OBJ_BUFFER:
+        sysmem_core_buffer_release(core, obj->id);
+        break;
+    case OBJ_NODE_REF:
+        sysmem_object_free(core, obj);
+        break;
+    case OBJ_CLOSED:
+        /*
+         * Closing its end makes the notice moot; an end moved in still
+         * waits for the host to pass the close on.
+         */
+        obj->host_end_open = false;
+        if (reason == SYSMEM_CLOSE_HOST_CLOSED || !obj->notice_pending) {
+            sysmem_object_free(core, obj);
+        }
+        break;
+    }
 }
 
 /* Drop a handle that arrived in a message and that nothing took. */
 static void drop_handle(SysmemCore *core, const SysmemHandle *h)
 {
-    SysmemObject *obj;
+    SysmemObject *obj = sysmem_object_lookup(core, h->id);
 
     switch (h->kind) {
     case SYSMEM_HANDLE_CHANNEL_SERVER:
-        if (!sysmem_object_lookup(core, h->id)) {
-            sysmem_host_close(core, h->id, FIDL_ZX_ERR_PEER_CLOSED);
+        if (!obj) {
+            sysmem_drop_new_end(core, h->id, false);
         }
         break;
     case SYSMEM_HANDLE_CHANNEL_CLIENT:
         /* The client end was moved into the core and is now dropped. */
-        sysmem_core_peer_closed(core, h->id);
+        if (obj) {
+            host_end_gone(core, obj, SYSMEM_CLOSE_CONSUMED);
+        }
         break;
     case SYSMEM_HANDLE_BUFFER:
         /*
@@ -487,12 +612,50 @@ static void drop_handle(SysmemCore *core, const SysmemHandle *h)
          */
         break;
     case SYSMEM_HANDLE_EVENTPAIR:
-        obj = sysmem_object_lookup(core, h->id);
+        /* A node reference the core gave out is lent (see above). */
         if (!obj) {
-            sysmem_host_close(core, h->id, FIDL_ZX_ERR_PEER_CLOSED);
+            sysmem_drop_new_end(core, h->id, true);
         }
         break;
     }
+}
+
+/*
+ * Why handle table entry @h cannot be delivered at all, or NULL.  *taken
+ * is set when it creates an id the core closed and the host has not let
+ * go of: that refuses the message instead of failing the channel.
+ */
+static const char *bad_handle(SysmemCore *core, const SysmemHandle *h,
+                              bool *taken)
+{
+    SysmemObject *obj = sysmem_object_lookup(core, h->id);
+
+    if (!h->id) {
+        return "handle with id 0";
+    }
+    switch (h->kind) {
+    case SYSMEM_HANDLE_CHANNEL_SERVER:
+        if (h->id & SYSMEM_DEVICE_ID_BIT) {
+            return "server end with an id of the core's range";
+        }
+        break;
+    case SYSMEM_HANDLE_EVENTPAIR:
+        if (h->id & SYSMEM_DEVICE_ID_BIT) {
+            return NULL;    /* one of the core's (a node reference) */
+        }
+        break;
+    case SYSMEM_HANDLE_CHANNEL_CLIENT:
+    case SYSMEM_HANDLE_BUFFER:
+        return NULL;
+    default:
+        return "unknown handle type";
+    }
+    /* A server end or event pair end the host just created: a new id. */
+    if (obj) {
+        *taken = *taken || obj->kind == OBJ_CLOSED;
+        return "new handle with an id in use";
+    }
+    return NULL;
 }
 
 /* Which method table entry a node channel accepts for this ordinal. */
@@ -536,7 +699,7 @@ static void protocol_violation(SysmemCore *core, SysmemObject *obj,
     } else {
         sysmem_log(core, G_LOG_LEVEL_WARNING, "allocator %u: %s", obj->id,
                    what);
-        sysmem_close_channel(core, obj, FIDL_ZX_ERR_INVALID_ARGS);
+        sysmem_close_violation(core, obj);
     }
 }
 
@@ -555,31 +718,49 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
     uint32_t txid = n >= FIDL_HEADER_SIZE ?
                     bytes[0] | bytes[1] << 8 | bytes[2] << 16 |
                     (uint32_t)bytes[3] << 24 : 0;
+    const char *bad = NULL;
+    bool taken = false;
     int32_t ret = 0;
     uint32_t i;
     int err;
 
-    if (!obj || (obj->kind != OBJ_ALLOCATOR && obj->kind != OBJ_NODE) ||
-        nh > FIDL_MAX_MSG_HANDLES) {
+    if (!obj) {
+        ret = FIDL_ZX_ERR_NOT_FOUND;
+    } else if (obj->kind == OBJ_CLOSED) {
+        ret = obj->closed_eventpair ? FIDL_ZX_ERR_INVALID_ARGS :
+                                      FIDL_ZX_ERR_PEER_CLOSED;
+    } else if ((obj->kind != OBJ_ALLOCATOR && obj->kind != OBJ_NODE) ||
+               nh > FIDL_MAX_MSG_HANDLES || n > FIDL_MAX_MSG_BYTES) {
+        ret = FIDL_ZX_ERR_INVALID_ARGS;
+    } else {
+        for (i = 0; i < nh; i++) {
+            const char *why = bad_handle(core, &handles[i], &taken);
+
+            bad = bad ? bad : why;
+        }
+        if (taken) {
+            ret = FIDL_ZX_ERR_ALREADY_EXISTS;
+        }
+    }
+    if (ret) {
         /*
-         * Not a channel: the message was never written (as zx_channel_write
-         * refusing it), so there is no call to answer; the status is all
-         * the host gets.
+         * Never written (as zx_channel_write refusing it), so there is no
+         * call to answer; the status is all the host gets.
          */
         nh = MIN(nh, FIDL_MAX_MSG_HANDLES);
         for (i = 0; i < nh; i++) {
             drop_handle(core, &handles[i]);
         }
-        return obj ? FIDL_ZX_ERR_INVALID_ARGS : FIDL_ZX_ERR_NOT_FOUND;
+        return ret;
     }
     pending.cookie = reply_cookie;
     pending.txid = txid;
     pending.method = NULL;
+    core->violated = false;
 
     err = fidl_header_decode(bytes, n, &hdr);
-    if (err) {
-        ret = FIDL_ZX_ERR_INVALID_ARGS;
-        protocol_violation(core, obj, fidl_strerror(err));
+    if (err || bad) {
+        protocol_violation(core, obj, err ? fidl_strerror(err) : bad);
         goto out;
     }
     m = lookup_method(obj, hdr.ordinal);
@@ -601,7 +782,6 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
             }
             goto out;
         }
-        ret = FIDL_ZX_ERR_INVALID_ARGS;
         protocol_violation(core, obj, "unknown method");
         goto out;
     }
@@ -632,7 +812,6 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
     if (err) {
         g_autofree char *what = g_strdup_printf("%s: %s", m->name,
                                                 fidl_strerror(err));
-        ret = FIDL_ZX_ERR_INVALID_ARGS;
         protocol_violation(core, obj, what);
         goto out;
     }
@@ -657,7 +836,16 @@ out:
             drop_handle(core, &handles[i]);
         }
     }
-    return ret;
+    /*
+     * A message that got its own channel closed for breaking the rules
+     * fails as a zx_channel_call whose server closed, one-way or two-way
+     * alike.  A valid message after which the collection fails (say, the
+     * last SetConstraints, and the allocation fails) was delivered.
+     */
+    obj = sysmem_object_lookup(core, object_id);
+    return core->violated &&
+           !(obj && (obj->kind == OBJ_ALLOCATOR || obj->kind == OBJ_NODE)) ?
+           FIDL_ZX_ERR_PEER_CLOSED : 0;
 }
 
 int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
@@ -673,54 +861,59 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
         return FIDL_ZX_ERR_INVALID_ARGS;
     }
     if (sysmem_object_lookup(core, object_id)) {
-        return ZX_ERR_ALREADY_EXISTS;
+        return FIDL_ZX_ERR_ALREADY_EXISTS;
     }
     if (g_hash_table_size(core->objects) >= core->cfg.max_objects) {
-        return ZX_ERR_NO_RESOURCES;
+        return FIDL_ZX_ERR_NO_RESOURCES;
     }
     obj = sysmem_object_new(core, object_id, OBJ_ALLOCATOR);
     obj->v1 = protocol == SYSMEM_PROTOCOL_SYSMEM1;
     return 0;
 }
 
-void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id)
+bool sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id)
 {
     SysmemObject *obj = sysmem_object_lookup(core, object_id);
 
     if (!obj) {
-        return;
+        return false;
     }
-    switch (obj->kind) {
-    case OBJ_ALLOCATOR:
-        sysmem_close_channel(core, obj, FIDL_ZX_ERR_PEER_CLOSED);
-        break;
-    case OBJ_NODE: {
-        SysmemNode *node = obj->node;
+    host_end_gone(core, obj, SYSMEM_CLOSE_HOST_CLOSED);
+    return true;
+}
 
-        if (node->released) {
-            sysmem_node_orphan(core, node);
-        } else {
-            sysmem_log(core, G_LOG_LEVEL_INFO,
-                       "%s closed without Release: failing its domain",
-                       sysmem_node_name(node));
-            sysmem_node_fail(core, node, SYSMEM2_ERROR_UNSPECIFIED, false,
-                             FIDL_ZX_ERR_PEER_CLOSED);
+void sysmem_core_close_notified(SysmemCore *core, uint32_t object_id)
+{
+    SysmemObject *obj = sysmem_object_lookup(core, object_id);
+
+    if (obj && obj->kind == OBJ_CLOSED) {
+        obj->notice_pending = false;
+        if (!obj->host_end_open) {
+            sysmem_object_free(core, obj);
         }
-        break;
     }
-    case OBJ_BUFFER:
-        sysmem_core_buffer_release(core, object_id);
-        break;
-    case OBJ_TRACKER:
-        /* The host dropped its end: nothing to signal any more. */
-        tracker_detach(obj);
-        sysmem_object_free(core, obj);
-        sysmem_host_close(core, object_id, FIDL_ZX_ERR_PEER_CLOSED);
-        break;
-    case OBJ_NODE_REF:
-        sysmem_object_free(core, obj);
-        break;
+}
+
+bool sysmem_core_fail_channel(SysmemCore *core, uint32_t object_id,
+                              int32_t epitaph)
+{
+    SysmemObject *obj = sysmem_object_lookup(core, object_id);
+    SysmemNode *node;
+
+    if (!obj || (obj->kind != OBJ_ALLOCATOR && obj->kind != OBJ_NODE)) {
+        return false;
     }
+    sysmem_log(core, G_LOG_LEVEL_WARNING, "channel %u: the host cannot carry "
+               "its traffic any more: closing it", object_id);
+    node = obj->kind == OBJ_NODE ? obj->node : NULL;
+    sysmem_close_channel(core, obj, epitaph);
+    if (node && node->released) {
+        sysmem_node_orphan(core, node);
+    } else if (node) {
+        sysmem_node_fail(core, node, SYSMEM2_ERROR_UNSPECIFIED, false,
+                         FIDL_ZX_ERR_PEER_CLOSED);
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -815,6 +1008,7 @@ static void drop_everything(SysmemCore *core, bool notify)
     unsigned i;
 
     /* Collections first: that closes every node channel. */
+    core->dropping = true;
     while ((l = core->collections)) {
         sysmem_lc_destroy(core, l->data);
     }
@@ -827,7 +1021,8 @@ static void drop_everything(SysmemCore *core, bool notify)
         if (obj->kind == OBJ_TRACKER) {
             tracker_detach(obj);
             if (notify) {
-                sysmem_host_close(core, obj->id, FIDL_ZX_ERR_PEER_CLOSED);
+                host_close(core, obj->id, true, SYSMEM_CLOSE_HOST_CLOSED,
+                           FIDL_ZX_ERR_PEER_CLOSED);
             }
         }
     }
@@ -835,7 +1030,8 @@ static void drop_everything(SysmemCore *core, bool notify)
         SysmemObject *obj = l->data;
 
         if (obj->kind == OBJ_ALLOCATOR && notify) {
-            sysmem_host_close(core, obj->id, FIDL_ZX_ERR_PEER_CLOSED);
+            host_close(core, obj->id, false, SYSMEM_CLOSE_HOST_CLOSED,
+                       FIDL_ZX_ERR_PEER_CLOSED);
         }
         if (obj->kind == OBJ_BUFFER) {
             core->buffer_handles--;
@@ -848,6 +1044,7 @@ static void drop_everything(SysmemCore *core, bool notify)
     for (i = 0; i < core->nheaps; i++) {
         sysmem_region_reset(core->heaps[i].region);
     }
+    core->dropping = false;
 }
 
 void sysmem_core_reset(SysmemCore *core)

@@ -50,7 +50,7 @@ void sysmem_node_protocol_violation(SysmemCore *core, SysmemNode *node,
                node->kind == NODE_COLLECTION ? "collection" : "group",
                sysmem_node_name(node), node->lc->id, what);
     if (node->chan) {
-        sysmem_close_channel(core, node->chan, FIDL_ZX_ERR_INVALID_ARGS);
+        sysmem_close_violation(core, node->chan);
     }
     sysmem_node_fail(core, node, SYSMEM2_ERROR_PROTOCOL_DEVIATION, false,
                      FIDL_ZX_ERR_PEER_CLOSED);

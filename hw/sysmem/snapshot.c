@@ -30,6 +30,7 @@
  *             buffer: u32 buffer, u32 rights, u8 weak
  *             tracker: u8 kind, u32 buffers_remaining
  *             node ref: u64 koid
+ *             closed id: u8 flags (CF_*)
  *   set trackers     per set: u32 n, lifetime tracker ids
  *   weak trackers    per buffer: u32 n, close_weak_asap tracker ids
  *   collections u32 n (core order); u64 id, str name, u32 name_priority,
@@ -90,6 +91,14 @@ enum {
     NF_WAITED = 1 << 7,
     NF_V1 = 1 << 8,
     NF_ALL = (1 << 9) - 1,
+};
+
+/* OBJ_CLOSED flags */
+enum {
+    CF_EVENTPAIR = 1 << 0,
+    CF_HOST_END_OPEN = 1 << 1,
+    CF_NOTICE_PENDING = 1 << 2,
+    CF_ALL = (1 << 3) - 1,
 };
 
 /* ------------------------------------------------------------------ */
@@ -429,6 +438,11 @@ void sysmem_core_save(SysmemCore *core, GByteArray *out)
             break;
         case OBJ_NODE_REF:
             w64(out, obj->node_koid);
+            break;
+        case OBJ_CLOSED:
+            w8(out, (obj->closed_eventpair ? CF_EVENTPAIR : 0) |
+                    (obj->host_end_open ? CF_HOST_END_OPEN : 0) |
+                    (obj->notice_pending ? CF_NOTICE_PENDING : 0));
             break;
         }
     }
@@ -945,6 +959,20 @@ static void read_objects(LoadCtx *c)
         case OBJ_NODE_REF:
             obj->node_koid = r64(r);
             break;
+        case OBJ_CLOSED: {
+            uint8_t f = r8(r);
+
+            /* Nothing would ever free an id the host is done with. */
+            if ((f & ~CF_ALL) ||
+                !(f & (CF_HOST_END_OPEN | CF_NOTICE_PENDING))) {
+                fail(r, "closed id %u: bad flags 0x%x", obj->id, f);
+                return;
+            }
+            obj->closed_eventpair = f & CF_EVENTPAIR;
+            obj->host_end_open = f & CF_HOST_END_OPEN;
+            obj->notice_pending = f & CF_NOTICE_PENDING;
+            break;
+        }
         default:
             fail(r, "object %u: bad kind %u", obj->id, kind);
             return;

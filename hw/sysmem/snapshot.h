@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 #define SYSMEM_SNAPSHOT_MAGIC "VSYSMEMS"    /* 8 bytes, no NUL */
-#define SYSMEM_SNAPSHOT_VERSION 2u
+/* 2: buffers held only weakly; 3: and closed ids (OBJ_CLOSED) */
+#define SYSMEM_SNAPSHOT_VERSION 3u
 /* Bytes after the magic that hold the version (little-endian u32). */
 #define SYSMEM_SNAPSHOT_VERSION_OFFSET 8
 /* The last 4 bytes: CRC-32 (IEEE) of everything before them. */

@@ -58,6 +58,8 @@ typedef enum SysmemHandleKind {
      * handed back (IsAlternateFor).  Core to host: a node reference
      * (GetNodeRef).  The core drops an end it holds with ops->close.  A
      * node reference handed back is lent, not moved: the host keeps it.
+     * Host-range ids name ends the host created; node references and
+     * close_weak_asap ends are in the core's range.
      */
     SYSMEM_HANDLE_EVENTPAIR = 4,
 } SysmemHandleKind;
@@ -133,6 +135,70 @@ typedef struct SysmemCoreConfig {
     bool region_zeroed;
 } SysmemCoreConfig;
 
+/*
+ * Why the core closed its end of an id (SysmemClose.reason).
+ *
+ * Except after HOST_CLOSED the id stays taken -- sysmem_core_has_object()
+ * is true, CONNECT and new handle table entries naming it are refused with
+ * ZX_ERR_ALREADY_EXISTS, a message to a closed channel gets
+ * ZX_ERR_PEER_CLOSED -- until the host lets go of it:
+ *
+ *   - FAILED, EVENT_FIRED: the host still holds its end (the guest's client
+ *     end, the guest's end of the event pair); the id is free once the host
+ *     calls sysmem_core_peer_closed() for it, as a Zircon channel whose peer
+ *     closed stays a handle until its owner closes it.
+ *   - CONSUMED: the host's end was moved into the core by a message and is
+ *     gone with it; the id is free once the host calls
+ *     sysmem_core_close_notified() (it has told its client, who may then
+ *     reuse the id) or sysmem_core_peer_closed().
+ *
+ * So every close the host must pass on is backed by one taken id: a host
+ * that keeps one notice per id can never hold more than max_objects of
+ * them, and never needs to drop one.
+ */
+typedef enum SysmemCloseReason {
+    /*
+     * The host closed its end (sysmem_core_peer_closed, reset, a reply or
+     * event the host could not deliver).  Nothing to pass on; the id is
+     * free at once.
+     */
+    SYSMEM_CLOSE_HOST_CLOSED = 1,
+    /*
+     * A message moved the host's end in and the core is done with it: a
+     * token BindSharedCollection turned into a collection, or a client end
+     * (CHANNEL_CLIENT) the core did not take.
+     */
+    SYSMEM_CLOSE_CONSUMED = 2,
+    /*
+     * The core failed the channel: a protocol violation, a malformed
+     * message, its collection failing, or a server end handed in that
+     * nothing took.  The host's client end is now peer-closed.
+     */
+    SYSMEM_CLOSE_FAILED = 3,
+    /*
+     * The core dropped its end of an event pair, signalling the host's
+     * peer: a lifetime or node tracker or a close_weak_asap event firing,
+     * or an end handed in that nothing took.
+     */
+    SYSMEM_CLOSE_EVENT_FIRED = 4,
+} SysmemCloseReason;
+
+typedef struct SysmemClose {
+    uint32_t object_id;
+    /* SYSMEM_HANDLE_CHANNEL_SERVER (a channel) or SYSMEM_HANDLE_EVENTPAIR */
+    uint32_t kind;
+    SysmemCloseReason reason;
+    /* zx_status_t: a channel's epitaph; ZX_ERR_PEER_CLOSED otherwise */
+    int32_t epitaph;
+    /*
+     * Channels closed FAILED or CONSUMED: the FIDL epitaph message to hand
+     * the client as its last message (valid during the callback); NULL, 0
+     * otherwise.
+     */
+    const uint8_t *epitaph_bytes;
+    uint32_t epitaph_len;
+} SysmemClose;
+
 typedef struct SysmemHostOps {
     /*
      * The reply to a two-way call.  Called exactly once for every
@@ -142,7 +208,7 @@ typedef struct SysmemHostOps {
      * order.  bytes == NULL, n == 0 means the call will never be answered:
      * the message was rejected or its channel closed (ops->close follows
      * or preceded it).  The handles are moved to the host.  A message to
-     * an id that names no channel gets no reply, only the status
+     * an id that names no open channel gets no reply, only the status
      * sysmem_core_message() returns.
      */
     void (*reply)(void *opaque, void *cookie, const uint8_t *bytes,
@@ -151,17 +217,11 @@ typedef struct SysmemHostOps {
     void (*event)(void *opaque, uint32_t object_id, const uint8_t *bytes,
                   uint32_t n, const SysmemHandle *handles, uint32_t nh);
     /*
-     * The core closed its end of object_id: a channel (epitaph = the
-     * status to send as FIDL epitaph; the core has already answered its
-     * pending calls with empty replies) or an event pair end it held
-     * (epitaph = ZX_ERR_PEER_CLOSED, e.g. a lifetime tracker firing).
-     * Also called for a token whose client end BindSharedCollection
-     * consumed (nobody holds that channel any more), for a channel server
-     * end the core was handed but did not take, and after
-     * sysmem_core_peer_closed() on a channel.  The core never names the
-     * id again unless the host hands it in anew.
+     * The core's end of object_id is gone; *c says what it was and why
+     * (see SysmemClose).  Called once per end, from inside the core call
+     * that closed it.
      */
-    void (*close)(void *opaque, uint32_t object_id, int32_t epitaph);
+    void (*close)(void *opaque, const SysmemClose *c);
     /*
      * Optional.  Buffer memory [offset, offset+size) was taken from
      * (allocated = true) or returned to (false) the region allocator.
@@ -187,7 +247,8 @@ void sysmem_core_free(SysmemCore *core);
 
 /*
  * A new Allocator channel whose server end is object_id.  Returns 0 or a
- * negative zx_status_t: ZX_ERR_ALREADY_EXISTS (id in use),
+ * negative zx_status_t: ZX_ERR_ALREADY_EXISTS (id in use, including an id
+ * the core closed that the host has not let go of, see SysmemCloseReason),
  * ZX_ERR_INVALID_ARGS (id 0 or in the core's range, bad protocol),
  * ZX_ERR_NO_RESOURCES (object limit).
  */
@@ -197,15 +258,35 @@ int32_t sysmem_core_connect(SysmemCore *core, uint32_t object_id,
 /*
  * A FIDL transactional message (16-byte header + body) arrived on the
  * server end object_id, carrying nh handles that now belong to the core
- * (even when the message is rejected), except buffer handles and event
- * pair ends (node references, close_weak_asap ends) the core gave out,
- * which are only lent (the host still releases them).  reply_cookie
- * identifies the reply (see ops->reply).  Returns 0 when the message was accepted; a
- * negative zx_status_t when it was not: ZX_ERR_NOT_FOUND (no such object)
- * or ZX_ERR_INVALID_ARGS (an object that is not a channel), where nothing
- * else happens (the handles are dropped, there is no reply), or the
- * epitaph with which the channel was closed (malformed message, protocol
- * violation).
+ * (even when the message is rejected: unused ones are dropped as the
+ * reasons of SysmemCloseReason say), except buffer handles and event pair
+ * ends (node references, close_weak_asap ends) the core gave out, which
+ * are only lent (the host still releases them).  reply_cookie identifies
+ * the reply (see ops->reply).  The status, as zx_channel_write /
+ * zx_channel_call:
+ *
+ *   0                      delivered, and the channel is still open;
+ *   ZX_ERR_NOT_FOUND       object_id names nothing;
+ *   ZX_ERR_PEER_CLOSED     object_id is a channel the core closed (until
+ *                          the host lets go of it), or this message got
+ *                          its own channel closed: malformed, unknown
+ *                          method, protocol violation, a handle table
+ *                          entry with id 0, an unknown handle type, a
+ *                          server end with a core-range id or an id in
+ *                          use; one-way and two-way alike (a valid
+ *                          message after which its collection fails,
+ *                          e.g. allocation fails, was delivered: 0);
+ *   ZX_ERR_INVALID_ARGS    refused, the channel stays open: more than
+ *                          FIDL_MAX_MSG_BYTES or FIDL_MAX_MSG_HANDLES, or
+ *                          object_id is not a channel (a buffer, an event
+ *                          pair);
+ *   ZX_ERR_ALREADY_EXISTS  refused, the channel stays open: a handle table
+ *                          entry creates an id (a server end, an event
+ *                          pair end) the core closed and the host has not
+ *                          let go of yet.
+ *
+ * Only when the status is 0 or the message closed its own channel does a
+ * two-way call get ops->reply (for the latter with bytes == NULL).
  */
 int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
                             const uint8_t *bytes, uint32_t n,
@@ -213,15 +294,33 @@ int32_t sysmem_core_message(SysmemCore *core, uint32_t object_id,
                             void *reply_cookie);
 
 /*
- * The host dropped the client end of channel object_id, or its end of an
- * event pair the core holds the other end of, or a node reference the core
- * gave it.  A token, collection or group that did not Release first fails
- * its failure domain, as in Fuchsia.  For channels and event pairs the
- * core holds, ops->close(object_id) is called before this returns (so the
- * id can be recycled) unless the core had already closed it.  Unknown ids
- * are ignored.
+ * The host dropped its end of object_id: the client end of a channel, its
+ * end of an event pair the core holds the other end of, a node reference
+ * or a buffer handle the core gave it, or an id the core closed.  A
+ * token, collection or group that did not Release first fails its failure
+ * domain, as in Fuchsia.  For channels and event pairs the core still
+ * holds, ops->close (SYSMEM_CLOSE_HOST_CLOSED) is called before this
+ * returns.  Afterwards the id names nothing: the host may reuse it.
+ * Returns false (and does nothing) when object_id names nothing.
  */
-void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id);
+bool sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id);
+
+/*
+ * The host has passed on the close of object_id (ops->close with reason
+ * CONSUMED, FAILED or EVENT_FIRED) to its client.  An id whose host end
+ * is gone too (CONSUMED) is free from now on; otherwise this only records
+ * it.  Ids that name no closed object are ignored.
+ */
+void sysmem_core_close_notified(SysmemCore *core, uint32_t object_id);
+
+/*
+ * The host can no longer carry channel object_id's traffic (e.g. an event
+ * for it did not fit): close it as the core closes a channel that failed
+ * (SYSMEM_CLOSE_FAILED with @epitaph; a participant that did not Release
+ * fails its domain).  Returns false when object_id is not an open channel.
+ */
+bool sysmem_core_fail_channel(SysmemCore *core, uint32_t object_id,
+                              int32_t epitaph);
 
 /*
  * The host dropped a buffer handle the core gave it.  The memory returns
@@ -231,14 +330,16 @@ void sysmem_core_peer_closed(SysmemCore *core, uint32_t object_id);
 bool sysmem_core_buffer_release(SysmemCore *core, uint32_t buffer_id);
 
 /*
- * Whether object_id names a live object of the core (a channel server end,
- * an event pair end, a node reference or a buffer handle).  The host uses
- * it to tell what a handle the guest sent stands for before and after the
- * core has seen the message.
+ * Whether object_id names an object of the core (a channel server end, an
+ * event pair end, a node reference, a buffer handle, or an id the core
+ * closed that the host has not let go of yet).
  */
 bool sysmem_core_has_object(SysmemCore *core, uint32_t object_id);
 
-/* Drop every object, collection and buffer; call ops->close for channels. */
+/*
+ * Drop every object, collection and buffer; ops->close (HOST_CLOSED) for
+ * every channel and event pair end the core held.
+ */
 void sysmem_core_reset(SysmemCore *core);
 
 /* Counters for the device's QMP/HMP command and for tests. */

@@ -40,9 +40,30 @@ struct VirtIOSysmemRequest {
 
 typedef struct VirtIOSysmemEvent {
     uint32_t object_id;
+    /*
+     * A CLOSED event: never dropped (the core keeps its id taken until the
+     * guest has it, so there is at most one per id and max-objects in all);
+     * once delivered the core hears of it.
+     */
+    bool closed;
     size_t len;
     uint8_t data[];     /* struct virtio_sysmem_event, bytes, handles */
 } VirtIOSysmemEvent;
+
+/* Core calls that cannot be made from inside the core's callbacks. */
+typedef enum VirtIOSysmemWorkOp {
+    /* The guest never saw this handle: the device drops it for the guest. */
+    VIRTIO_SYSMEM_WORK_RELEASE,
+    /* The guest got the CLOSED event for this id. */
+    VIRTIO_SYSMEM_WORK_NOTIFIED,
+    /* An event of this channel did not fit: fail the channel. */
+    VIRTIO_SYSMEM_WORK_FAIL,
+} VirtIOSysmemWorkOp;
+
+typedef struct VirtIOSysmemWork {
+    VirtIOSysmemWorkOp op;
+    uint32_t id;
+} VirtIOSysmemWork;
 
 /* Device-side handle kinds mirror the ABI's, so entries copy across. */
 QEMU_BUILD_BUG_ON((int)SYSMEM_HANDLE_CHANNEL_SERVER !=
@@ -91,41 +112,74 @@ static void handle_from_wire(const struct virtio_sysmem_handle *w,
     h->size = le64_to_cpu(w->size);
 }
 
+static void virtio_sysmem_defer(VirtIOSysmem *s, VirtIOSysmemWorkOp op,
+                               uint32_t id)
+{
+    VirtIOSysmemWork w = { .op = op, .id = id };
+
+    g_array_append_val(s->deferred, w);
+    qemu_bh_schedule(s->deferred_bh);
+}
+
 /* Handles the guest will never see: give them back to the core, later. */
 static void virtio_sysmem_defer_release(VirtIOSysmem *s,
                                         const SysmemHandle *handles,
                                         uint32_t nh)
 {
-    if (!nh) {
-        return;
+    uint32_t i;
+
+    for (i = 0; i < nh; i++) {
+        virtio_sysmem_defer(s, VIRTIO_SYSMEM_WORK_RELEASE, handles[i].id);
     }
-    g_array_append_vals(s->deferred_releases, handles, nh);
-    qemu_bh_schedule(s->release_bh);
 }
 
-/*
- * Handles the guest never saw (a reply or event that could not be
- * delivered) are dropped quietly: no CLOSED event, nothing remembered.  A
- * channel of the guest's whose event overflowed is queued as a
- * CHANNEL_SERVER entry and closed as the core would close it.
- */
-static void virtio_sysmem_release_bh(void *opaque)
+static void virtio_sysmem_run_deferred(VirtIOSysmem *s)
 {
-    VirtIOSysmem *s = opaque;
+    guint i;
 
-    while (s->deferred_releases->len) {
-        SysmemHandle h = g_array_index(s->deferred_releases, SysmemHandle, 0);
+    /* Each call may defer more work: the loop picks that up too. */
+    for (i = 0; i < s->deferred->len; i++) {
+        VirtIOSysmemWork w = g_array_index(s->deferred, VirtIOSysmemWork, i);
 
-        g_array_remove_index(s->deferred_releases, 0);
-        if (h.kind == SYSMEM_HANDLE_BUFFER) {
-            sysmem_core_buffer_release(s->core, h.id);
-        } else if (h.kind == SYSMEM_HANDLE_CHANNEL_SERVER) {
-            sysmem_core_peer_closed(s->core, h.id);
-        } else {
-            s->closing = h.id;
-            sysmem_core_peer_closed(s->core, h.id);
-            s->closing = VIRTIO_SYSMEM_ID_INVALID;
+        switch (w.op) {
+        case VIRTIO_SYSMEM_WORK_RELEASE:
+            sysmem_core_peer_closed(s->core, w.id);
+            break;
+        case VIRTIO_SYSMEM_WORK_NOTIFIED:
+            sysmem_core_close_notified(s->core, w.id);
+            break;
+        case VIRTIO_SYSMEM_WORK_FAIL:
+            sysmem_core_fail_channel(s->core, w.id,
+                                     VIRTIO_SYSMEM_S_NO_RESOURCES);
+            break;
         }
+    }
+    g_array_set_size(s->deferred, 0);
+}
+
+static void virtio_sysmem_deferred_bh(void *opaque)
+{
+    virtio_sysmem_run_deferred(opaque);
+}
+
+static void virtio_sysmem_event_free(VirtIOSysmem *s, VirtIOSysmemEvent *ev)
+{
+    if (ev->closed) {
+        g_hash_table_remove(s->closed_events, GUINT_TO_POINTER(ev->object_id));
+    } else {
+        s->num_message_events--;
+    }
+    g_free(ev);
+}
+
+/* The guest CLOSEd @id: a CLOSED event still waiting for it is moot. */
+static void virtio_sysmem_forget_closed_event(VirtIOSysmem *s, uint32_t id)
+{
+    GList *link = g_hash_table_lookup(s->closed_events, GUINT_TO_POINTER(id));
+
+    if (link) {
+        virtio_sysmem_event_free(s, link->data);
+        g_queue_delete_link(s->pending_events, link);
     }
 }
 
@@ -157,7 +211,11 @@ static void virtio_sysmem_flush_events(VirtIOSysmem *s)
         virtqueue_push(s->event_vq, elem, ev->len);
         trace_virtio_sysmem_event(ldl_le_p(ev->data), ev->object_id);
         g_free(elem);
-        g_free(g_queue_pop_head(s->pending_events));
+        g_queue_pop_head(s->pending_events);
+        if (ev->closed) {
+            virtio_sysmem_defer(s, VIRTIO_SYSMEM_WORK_NOTIFIED, ev->object_id);
+        }
+        virtio_sysmem_event_free(s, ev);
         pushed = true;
     }
     if (pushed) {
@@ -167,14 +225,20 @@ static void virtio_sysmem_flush_events(VirtIOSysmem *s)
 
 static void virtio_sysmem_handle_event(VirtIODevice *vdev, VirtQueue *vq)
 {
-    virtio_sysmem_flush_events(VIRTIO_SYSMEM(vdev));
+    VirtIOSysmem *s = VIRTIO_SYSMEM(vdev);
+
+    virtio_sysmem_flush_events(s);
+    virtio_sysmem_run_deferred(s);
 }
 
 /*
- * Queue an event for the guest.  Without event buffers the queue grows to
- * max-pending-events; past that the event is dropped and the channel it
- * belongs to is closed (its participant fails, as one whose process died),
- * so a guest that never reads events cannot make the device grow.
+ * Queue an event for the guest.  CLOSED events always wait for an event
+ * buffer: each stands for an id the core keeps taken until it is
+ * delivered or the guest CLOSEs the id, so there are at most max-objects
+ * of them.  Other events wait up to max-pending-events; past that the
+ * event is dropped and its channel is failed (its participant fails, as
+ * one whose process died), so a guest that never reads events cannot make
+ * the device grow.
  */
 static void virtio_sysmem_queue_event(VirtIOSysmem *s, uint32_t type,
                                       uint32_t object_id, int32_t status,
@@ -196,23 +260,26 @@ static void virtio_sysmem_queue_event(VirtIOSysmem *s, uint32_t type,
     if (s->resetting) {
         return;
     }
-    if (len > VIRTIO_SYSMEM_MAX_EVENT_BYTES ||
-        g_queue_get_length(s->pending_events) >= s->conf.max_pending_events) {
+    if (type == VIRTIO_SYSMEM_EVENT_CLOSED &&
+        g_hash_table_contains(s->closed_events, GUINT_TO_POINTER(object_id))) {
+        /* The core closes an id once per life: the guest learns it once. */
+        return;
+    }
+    if (type != VIRTIO_SYSMEM_EVENT_CLOSED &&
+        (len > VIRTIO_SYSMEM_MAX_EVENT_BYTES ||
+         s->num_message_events >= s->conf.max_pending_events)) {
         qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: event for object 0x%x "
                       "dropped (%u events pending, none read); closing it\n",
-                      object_id, g_queue_get_length(s->pending_events));
+                      object_id, s->num_message_events);
         trace_virtio_sysmem_event_overflow(object_id);
         virtio_sysmem_defer_release(s, handles, nh);
-        if (type != VIRTIO_SYSMEM_EVENT_CLOSED) {
-            SysmemHandle ch = { .kind = SYSMEM_HANDLE_CHANNEL_SERVER,
-                                .id = object_id };
-            virtio_sysmem_defer_release(s, &ch, 1);
-        }
+        virtio_sysmem_defer(s, VIRTIO_SYSMEM_WORK_FAIL, object_id);
         return;
     }
 
     ev = g_malloc(sizeof(*ev) + len);
     ev->object_id = object_id;
+    ev->closed = type == VIRTIO_SYSMEM_EVENT_CLOSED;
     ev->len = len;
     memcpy(ev->data, &hdr, sizeof(hdr));
     if (n) {
@@ -225,6 +292,12 @@ static void virtio_sysmem_queue_event(VirtIOSysmem *s, uint32_t type,
         memcpy(ev->data + sizeof(hdr) + n + i * sizeof(w), &w, sizeof(w));
     }
     g_queue_push_tail(s->pending_events, ev);
+    if (ev->closed) {
+        g_hash_table_insert(s->closed_events, GUINT_TO_POINTER(object_id),
+                            g_queue_peek_tail_link(s->pending_events));
+    } else {
+        s->num_message_events++;
+    }
     virtio_sysmem_flush_events(s);
 }
 
@@ -259,10 +332,6 @@ static void virtio_sysmem_complete(VirtIOSysmem *s, VirtIOSysmemRequest *req,
             struct virtio_sysmem_handle w;
 
             handle_to_wire(&handles[i], &w);
-            if (handles[i].kind == SYSMEM_HANDLE_EVENTPAIR) {
-                g_hash_table_add(s->eventpairs,
-                                 GUINT_TO_POINTER(handles[i].id));
-            }
             iov_from_buf(elem->in_sg, elem->in_num, len, &w, sizeof(w));
             len += sizeof(w);
         }
@@ -330,46 +399,20 @@ static void virtio_sysmem_core_event(void *opaque, uint32_t object_id,
                               VIRTIO_SYSMEM_S_OK, bytes, n, handles, nh);
 }
 
-static bool virtio_sysmem_moved_in(VirtIOSysmem *s, uint32_t id)
+/*
+ * The core closed its end of an id.  The guest hears of it by a CLOSED
+ * event carrying the epitaph the core wrote, unless the guest closed the
+ * id itself: its CLOSE's completion is the last word on the id.
+ */
+static void virtio_sysmem_core_close(void *opaque, const SysmemClose *c)
 {
-    uint32_t i;
-
-    for (i = 0; i < s->num_moved_in; i++) {
-        if (s->moved_in[i].kind == SYSMEM_HANDLE_CHANNEL_CLIENT &&
-            s->moved_in[i].id == id) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void virtio_sysmem_core_close(void *opaque, uint32_t object_id,
-                                     int32_t epitaph)
-{
-    VirtIOSysmem *s = opaque;
-    uint8_t bytes[FIDL_EPITAPH_SIZE];
-    uint32_t n = 0;
-
-    trace_virtio_sysmem_close(object_id, epitaph);
-    if (object_id == s->closing) {
-        g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(object_id));
+    trace_virtio_sysmem_close(c->object_id, c->epitaph);
+    if (c->reason == SYSMEM_CLOSE_HOST_CLOSED) {
         return;
     }
-    if (!g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(object_id))) {
-        /* A channel: the guest gets the FIDL epitaph as its last message. */
-        fidl_encode_epitaph(epitaph, bytes, sizeof(bytes), &n);
-        /*
-         * Bounded like the objects: a guest that never CLOSEs what the
-         * device closed must not grow it (past the bound, writes to such
-         * an id fail with NOT_FOUND instead of PEER_CLOSED).
-         */
-        if (g_hash_table_size(s->peer_closed) < s->conf.max_objects &&
-            !virtio_sysmem_moved_in(s, object_id)) {
-            g_hash_table_add(s->peer_closed, GUINT_TO_POINTER(object_id));
-        }
-    }
-    virtio_sysmem_queue_event(s, VIRTIO_SYSMEM_EVENT_CLOSED, object_id,
-                              epitaph, bytes, n, NULL, 0);
+    virtio_sysmem_queue_event(opaque, VIRTIO_SYSMEM_EVENT_CLOSED,
+                              c->object_id, c->epitaph, c->epitaph_bytes,
+                              c->epitaph_len, NULL, 0);
 }
 
 static void virtio_sysmem_core_log(void *opaque, GLogLevelFlags level,
@@ -388,51 +431,6 @@ static const SysmemHostOps virtio_sysmem_core_ops = {
     .close = virtio_sysmem_core_close,
     .log = virtio_sysmem_core_log,
 };
-
-/*
- * The status of a MESSAGE the core refused: as zx_channel_write, writing
- * to a channel whose other end has closed is PEER_CLOSED, to an id that
- * names nothing NOT_FOUND.
- */
-static int32_t virtio_sysmem_write_status(VirtIOSysmem *s, uint32_t id,
-                                          int32_t rc)
-{
-    if (rc == VIRTIO_SYSMEM_S_NOT_FOUND &&
-        g_hash_table_contains(s->peer_closed, GUINT_TO_POINTER(id))) {
-        return VIRTIO_SYSMEM_S_PEER_CLOSED;
-    }
-    return rc;
-}
-
-/*
- * Event pair ends the guest sends.  A new end (an id no object has yet)
- * is remembered before the core sees it, so that its close, whether the
- * core keeps it as a tracker or drops it at once, carries no epitaph.  An
- * id that already names an object is not: the guest claims a channel is
- * an event pair, or hands back a node reference.  Afterwards, ids the core
- * no longer holds (node references it consumed without a close) are
- * forgotten, so the set holds only live event pairs.
- */
-static void virtio_sysmem_eventpairs_sent(VirtIOSysmem *s,
-                                          const SysmemHandle *handles,
-                                          uint32_t nh, bool before)
-{
-    uint32_t i;
-
-    for (i = 0; i < nh; i++) {
-        gpointer key = GUINT_TO_POINTER(handles[i].id);
-
-        if (handles[i].kind != SYSMEM_HANDLE_EVENTPAIR) {
-            continue;
-        }
-        if (before && !sysmem_core_has_object(s->core, handles[i].id)) {
-            g_hash_table_add(s->eventpairs, key);
-        } else if (!before &&
-                   !sysmem_core_has_object(s->core, handles[i].id)) {
-            g_hash_table_remove(s->eventpairs, key);
-        }
-    }
-}
 
 /*
  * flags, offset and size mean something only in a BUFFER entry; in any
@@ -494,21 +492,15 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
                                NULL, 0);
         return;
     }
-    virtio_sysmem_eventpairs_sent(s, handles, nh, true);
 
     /* A two-way call is held until the core replies, maybe much later. */
     two_way = n >= FIDL_HEADER_SIZE && ldl_le_p(bytes) != 0;
     trace_virtio_sysmem_message(id, n >= 4 ? ldl_le_p(bytes) : 0,
                                 n >= FIDL_HEADER_SIZE ? ldq_le_p(bytes + 8) : 0,
                                 n, nh);
-    s->moved_in = handles;
-    s->num_moved_in = nh;
     if (!two_way) {
         rc = sysmem_core_message(s->core, id, bytes, n, handles, nh, NULL);
-        s->num_moved_in = 0;
-        virtio_sysmem_eventpairs_sent(s, handles, nh, false);
-        virtio_sysmem_complete(s, req, virtio_sysmem_write_status(s, id, rc),
-                               NULL, 0, NULL, 0);
+        virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
         return;
     }
 
@@ -516,20 +508,15 @@ static void virtio_sysmem_message(VirtIOSysmem *s, VirtIOSysmemRequest *req,
     cookie = req->cookie;
     rc = sysmem_core_message(s->core, id, bytes, n, handles, nh,
                              GUINT_TO_POINTER(cookie));
-    s->num_moved_in = 0;
-    virtio_sysmem_eventpairs_sent(s, handles, nh, false);
     /*
-     * The reply callback may already have completed and freed req: a
-     * channel that closed because of the message answered it with
-     * PEER_CLOSED, as a zx_channel_call whose server closed.  A call the
-     * core never took (the id names no channel) is still held and gets
-     * the same status as a one-way write would.
+     * The reply callback may already have completed and freed req (a
+     * channel that closed because of the message answers PEER_CLOSED).  A
+     * call the core never took is still held and gets the core's status.
      */
     if (rc != 0 && (req = g_hash_table_lookup(s->held_by_cookie,
                                               GUINT_TO_POINTER(cookie)))) {
         virtio_sysmem_unhold(s, req);
-        virtio_sysmem_complete(s, req, virtio_sysmem_write_status(s, id, rc),
-                               NULL, 0, NULL, 0);
+        virtio_sysmem_complete(s, req, rc, NULL, 0, NULL, 0);
     }
 }
 
@@ -543,6 +530,8 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
     uint32_t op, id, bytes, handles;
     int32_t status;
 
+    /* Requests see the core as the events the guest has describe it. */
+    virtio_sysmem_run_deferred(s);
     if (out_len < sizeof(hdr) ||
         in_len < sizeof(struct virtio_sysmem_resp_hdr)) {
         virtio_error(vdev, "virtio-sysmem: request chain with %zu readable "
@@ -594,23 +583,14 @@ static void virtio_sysmem_process(VirtIOSysmem *s, VirtIOSysmemRequest *req)
             status = VIRTIO_SYSMEM_S_INVALID_ARGS;
             break;
         }
-        if (!sysmem_core_buffer_release(s->core, id)) {
-            /*
-             * Close the guest's end of a live channel or event pair with
-             * that id (a no-op if the device already closed it), then
-             * forget the id: both ends are gone, the guest may reuse it.
-             * The core closes the server end in turn; that close sends no
-             * CLOSED event (see s->closing), since a late one would reach
-             * whatever channel the guest opens next with the id.
-             */
-            s->closing = id;
-            sysmem_core_peer_closed(s->core, id);
-            s->closing = VIRTIO_SYSMEM_ID_INVALID;
-            g_hash_table_remove(s->peer_closed, GUINT_TO_POINTER(id));
-            /* A node ref event (GetNodeRef) is dropped without a close. */
-            g_hash_table_remove(s->eventpairs, GUINT_TO_POINTER(id));
-        }
-        status = VIRTIO_SYSMEM_S_OK;
+        /*
+         * The guest dropped its end: the id is free once this completes,
+         * and a CLOSED event still queued for it would only reach whatever
+         * the guest opens next with the id.
+         */
+        virtio_sysmem_forget_closed_event(s, id);
+        status = sysmem_core_peer_closed(s->core, id) ?
+                 VIRTIO_SYSMEM_S_OK : VIRTIO_SYSMEM_S_NOT_FOUND;
         break;
     default:
         qemu_log_mask(LOG_GUEST_ERROR, "virtio-sysmem: unknown op %u\n", op);
@@ -692,11 +672,9 @@ static void virtio_sysmem_drop_all(VirtIOSysmem *s)
         virtio_sysmem_drop(s, req);
     }
     while (!g_queue_is_empty(s->pending_events)) {
-        g_free(g_queue_pop_head(s->pending_events));
+        virtio_sysmem_event_free(s, g_queue_pop_head(s->pending_events));
     }
-    g_hash_table_remove_all(s->eventpairs);
-    g_hash_table_remove_all(s->peer_closed);
-    g_array_set_size(s->deferred_releases, 0);
+    g_array_set_size(s->deferred, 0);
     s->resetting = false;
 }
 
@@ -817,11 +795,10 @@ static void virtio_sysmem_realize(DeviceState *dev, Error **errp)
     QTAILQ_INIT(&s->held);
     s->held_by_cookie = g_hash_table_new(NULL, NULL);
     s->pending_events = g_queue_new();
-    s->eventpairs = g_hash_table_new(NULL, NULL);
-    s->peer_closed = g_hash_table_new(NULL, NULL);
-    s->deferred_releases = g_array_new(false, false, sizeof(SysmemHandle));
-    s->release_bh = qemu_bh_new_guarded(virtio_sysmem_release_bh, s,
-                                        &dev->mem_reentrancy_guard);
+    s->closed_events = g_hash_table_new(NULL, NULL);
+    s->deferred = g_array_new(false, false, sizeof(VirtIOSysmemWork));
+    s->deferred_bh = qemu_bh_new_guarded(virtio_sysmem_deferred_bh, s,
+                                         &dev->mem_reentrancy_guard);
     s->stall_timer = timer_new_ms(QEMU_CLOCK_REALTIME,
                                   virtio_sysmem_stall_check, s);
     timer_mod(s->stall_timer, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
@@ -842,16 +819,15 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
 
     timer_free(s->stall_timer);
     virtio_sysmem_drop_all(s);
-    qemu_bh_delete(s->release_bh);
+    qemu_bh_delete(s->deferred_bh);
     virtio_delete_queue(s->request_vq);
     virtio_delete_queue(s->event_vq);
     virtio_cleanup(vdev);
     sysmem_core_free(s->core);
     g_queue_free_full(s->pending_events, g_free);
-    g_hash_table_destroy(s->eventpairs);
-    g_hash_table_destroy(s->peer_closed);
+    g_hash_table_destroy(s->closed_events);
     g_hash_table_destroy(s->held_by_cookie);
-    g_array_free(s->deferred_releases, true);
+    g_array_free(s->deferred, true);
     /*
      * The transport mapped the region (into its BAR); take it out, or a
      * memdev handed to the next device after a hot-unplug would still sit
@@ -872,34 +848,10 @@ static void virtio_sysmem_unrealize(DeviceState *dev)
  * The region migrates as RAM.  Everything else goes in the device's own
  * section: held two-way calls (their chains, re-mapped on the destination
  * by qemu_get_virtqueue_element, and the cookies the core knows them by),
- * queued events, the device's id sets, and the core's serialized state.
+ * queued events, and the core's serialized state (which has every id's
+ * state, closed ones included).
  */
-#define VIRTIO_SYSMEM_MIGRATION_MAGIC   0x53594d31  /* "SYM1" */
-
-static void put_id_set(QEMUFile *f, GHashTable *set)
-{
-    GHashTableIter iter;
-    gpointer key;
-
-    qemu_put_be32(f, g_hash_table_size(set));
-    g_hash_table_iter_init(&iter, set);
-    while (g_hash_table_iter_next(&iter, &key, NULL)) {
-        qemu_put_be32(f, GPOINTER_TO_UINT(key));
-    }
-}
-
-static int get_id_set(QEMUFile *f, GHashTable *set, uint32_t max)
-{
-    uint32_t n = qemu_get_be32(f), i;
-
-    if (n > max) {
-        return -EINVAL;
-    }
-    for (i = 0; i < n; i++) {
-        g_hash_table_add(set, GUINT_TO_POINTER(qemu_get_be32(f)));
-    }
-    return 0;
-}
+#define VIRTIO_SYSMEM_MIGRATION_MAGIC   0x53594d32  /* "SYM2" */
 
 static void virtio_sysmem_save(VirtIODevice *vdev, QEMUFile *f)
 {
@@ -909,7 +861,7 @@ static void virtio_sysmem_save(VirtIODevice *vdev, QEMUFile *f)
     GList *l;
 
     /* Finish deferred work first: it only talks to the core. */
-    virtio_sysmem_release_bh(s);
+    virtio_sysmem_run_deferred(s);
 
     qemu_put_be32(f, VIRTIO_SYSMEM_MIGRATION_MAGIC);
     qemu_put_be32(f, s->next_cookie);
@@ -925,11 +877,10 @@ static void virtio_sysmem_save(VirtIODevice *vdev, QEMUFile *f)
         VirtIOSysmemEvent *ev = l->data;
 
         qemu_put_be32(f, ev->object_id);
+        qemu_put_byte(f, ev->closed);
         qemu_put_be32(f, ev->len);
         qemu_put_buffer(f, ev->data, ev->len);
     }
-    put_id_set(f, s->eventpairs);
-    put_id_set(f, s->peer_closed);
 
     sysmem_core_save(s->core, core);
     qemu_put_be32(f, core->len);
@@ -965,29 +916,34 @@ static int virtio_sysmem_load(VirtIODevice *vdev, QEMUFile *f, int version_id)
     }
 
     n = qemu_get_be32(f);
-    if (n > s->conf.max_pending_events) {
-        error_report("virtio-sysmem: %u pending events in the migration "
-                     "stream, at most %u allowed", n,
-                     s->conf.max_pending_events);
-        return -EINVAL;
-    }
     for (i = 0; i < n; i++) {
         uint32_t object_id = qemu_get_be32(f);
+        bool closed = qemu_get_byte(f);
         VirtIOSysmemEvent *ev;
 
         len = qemu_get_be32(f);
-        if (len > VIRTIO_SYSMEM_MAX_EVENT_BYTES) {
+        if (len > VIRTIO_SYSMEM_MAX_EVENT_BYTES ||
+            (closed ? g_hash_table_size(s->closed_events) >=
+                      s->conf.max_objects ||
+                      g_hash_table_contains(s->closed_events,
+                                            GUINT_TO_POINTER(object_id)) :
+                      s->num_message_events >= s->conf.max_pending_events)) {
+            error_report("virtio-sysmem: bad pending event %u of %u in the "
+                         "migration stream", i, n);
             return -EINVAL;
         }
         ev = g_malloc(sizeof(*ev) + len);
         ev->object_id = object_id;
+        ev->closed = closed;
         ev->len = len;
         qemu_get_buffer(f, ev->data, len);
         g_queue_push_tail(s->pending_events, ev);
-    }
-    if (get_id_set(f, s->eventpairs, s->conf.max_objects) ||
-        get_id_set(f, s->peer_closed, s->conf.max_objects)) {
-        return -EINVAL;
+        if (closed) {
+            g_hash_table_insert(s->closed_events, GUINT_TO_POINTER(object_id),
+                                g_queue_peek_tail_link(s->pending_events));
+        } else {
+            s->num_message_events++;
+        }
     }
 
     len = qemu_get_be32(f);

@@ -96,11 +96,13 @@ typedef uint32_t fidl_handle_t;     /* transport's handle value; 0 = none */
 #define FIDL_ZX_OK                  0
 #define FIDL_ZX_ERR_INTERNAL        (-1)
 #define FIDL_ZX_ERR_NOT_SUPPORTED   (-2)
+#define FIDL_ZX_ERR_NO_RESOURCES    (-3)
 #define FIDL_ZX_ERR_NO_MEMORY       (-4)
 #define FIDL_ZX_ERR_INVALID_ARGS    (-10)
 #define FIDL_ZX_ERR_OUT_OF_RANGE    (-14)
 #define FIDL_ZX_ERR_PEER_CLOSED     (-24)
 #define FIDL_ZX_ERR_NOT_FOUND       (-25)
+#define FIDL_ZX_ERR_ALREADY_EXISTS  (-26)
 #define FIDL_ZX_ERR_UNAVAILABLE     (-28)
 #define FIDL_ZX_ERR_ACCESS_DENIED   (-30)
 #define FIDL_ZX_ERR_PROTOCOL_NOT_SUPPORTED (-70)

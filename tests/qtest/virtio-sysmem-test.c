@@ -611,9 +611,10 @@ static void test_v1_v2_three_participants(void *obj, void *data,
 }
 
 /*
- * A guest that never posts event buffers while its channels keep failing:
- * the device keeps at most max-pending-events events, QEMU stays healthy
- * and other channels keep working.
+ * A guest that never posts event buffers while its channels keep failing
+ * and it CLOSEs them: each CLOSE drops the CLOSED event still waiting for
+ * its id, so nothing piles up, QEMU stays healthy and other channels keep
+ * working.
  */
 static void test_event_storm(void *obj, void *data, QGuestAllocator *alloc)
 {
@@ -633,8 +634,7 @@ static void test_event_storm(void *obj, void *data, QGuestAllocator *alloc)
         qsysmem_close(global_qtest, s, a);
     }
     dev = query_sysmem();
-    g_assert_cmpint(qdict_get_int(dev, "pending-events"), <=, 1024);
-    g_assert_cmpint(qdict_get_int(dev, "pending-events"), >, 0);
+    g_assert_cmpint(qdict_get_int(dev, "pending-events"), ==, 0);
     g_assert_cmpint(qdict_get_int(dev, "objects"), ==, 0);
     qobject_unref(dev);
     qsysmem_node_sync(global_qtest, s,
@@ -952,7 +952,7 @@ static void test_bad_command_line(void)
 /*
  * Two virtio-sysmem devices in one QEMU: ids are per device instance.  A
  * channel, buffer or token id valid on device A names nothing on device B:
- * messages to it fail there (NOT_FOUND), CLOSE of it does nothing to A, a
+ * messages and CLOSE to it fail there (NOT_FOUND) and do nothing to A, a
  * token of A passed to B fails only B's new collection, and B may reuse
  * A's ids for its own channels.  A never notices.
  */
@@ -1081,11 +1081,14 @@ static void test_two_devices_isolated(void)
     /* CLOSE on B of A's buffers, channels and token does nothing to A. */
     for (i = 0; i < 2; i++) {
         g_assert_cmpint(qsysmem_close(p->qts, B, le32_to_cpu(r->handles[i].id)),
-                        ==, VIRTIO_SYSMEM_S_OK);
+                        ==, VIRTIO_SYSMEM_S_NOT_FOUND);
     }
-    g_assert_cmpint(qsysmem_close(p->qts, B, coll), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(qsysmem_close(p->qts, B, token), ==, VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(qsysmem_close(p->qts, B, a), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qsysmem_close(p->qts, B, coll), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
+    g_assert_cmpint(qsysmem_close(p->qts, B, token), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
+    g_assert_cmpint(qsysmem_close(p->qts, B, a), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
     assert_pair_state(p->qts, "sa", used, a_objects);
     assert_pair_state(p->qts, "sb", 0, 0);
 
@@ -1231,15 +1234,14 @@ static void test_close_reused_id(void *obj, void *data, QGuestAllocator *alloc)
 }
 
 /*
- * The device's id sets stay bounded, so that no guest can grow them and
- * the state still migrates (the destination refuses more than max-objects
- * ids in each):
- * - channels the device closed and the guest never CLOSEs are remembered
- *   (writes to them fail with PEER_CLOSED) only up to max-objects of them;
- * - a GetNodeRef event the guest CLOSEs, or hands back to the device in
- *   a message, is forgotten.
+ * A channel the device closed stays taken until the guest CLOSEs it, as a
+ * Zircon channel handle whose peer closed: writes to it fail with
+ * PEER_CLOSED, CONNECT of its id with ALREADY_EXISTS, and it counts
+ * against max-objects (so no guest can make the device remember more);
+ * all of this migrates with the core.  A GetNodeRef event the guest
+ * CLOSEs, or hands back to the device in a message, takes no room.
  */
-static void test_id_sets_bounded(void)
+static void test_closed_ids_taken(void)
 {
     g_autofree char *path = g_strdup_printf("%s/virtio-sysmem-pc-%d.bin",
                                             g_get_tmp_dir(), getpid());
@@ -1295,7 +1297,7 @@ static void test_id_sets_bounded(void)
         g_assert_cmpint(qsysmem_close(m->qts, &m->s, le32_to_cpu(ref.id)), ==,
                         VIRTIO_SYSMEM_S_OK);
     }
-    for (i = 0; i < 8; i++) {
+    for (i = 0; i < 2; i++) {
         g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 100 + i,
                                         VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                         VIRTIO_SYSMEM_S_OK);
@@ -1305,17 +1307,18 @@ static void test_id_sets_bounded(void)
                                             NULL, 0, NULL, NULL, 0, NULL, 0),
                         ==, VIRTIO_SYSMEM_S_PEER_CLOSED);
     }
-    /* The first ones are remembered, the later ones are simply gone. */
+    /* Both still count: the table is full until the guest CLOSEs one. */
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 102,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_NO_RESOURCES);
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, 100,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_ALREADY_EXISTS);
     g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
-                                        VIRTIO_SYSMEM_OP_MESSAGE, 100, 0,
+                                        VIRTIO_SYSMEM_OP_MESSAGE, 101, 0,
                                         bad + 8, 8, NULL, 0, NULL, NULL, 0,
                                         NULL, 0), ==,
                     VIRTIO_SYSMEM_S_PEER_CLOSED);
-    g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
-                                        VIRTIO_SYSMEM_OP_MESSAGE, 107, 0,
-                                        bad + 8, 8, NULL, 0, NULL, NULL, 0,
-                                        NULL, 0), ==,
-                    VIRTIO_SYSMEM_S_NOT_FOUND);
 
     rsp = qtest_qmp(m->qts, "{'execute': 'migrate', 'arguments': "
                     "{'uri': %s}}", uri);
@@ -1340,6 +1343,14 @@ static void test_id_sets_bounded(void)
                                         NULL, 0, NULL, 0), ==,
                     VIRTIO_SYSMEM_S_PEER_CLOSED);
     qsysmem_node_sync(dst, &m->s, coll);
+    g_assert_cmpint(qsysmem_connect(dst, &m->s, 200,
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_NO_RESOURCES);
+    g_assert_cmpint(qsysmem_close(dst, &m->s, 100), ==, VIRTIO_SYSMEM_S_OK);
+    g_assert_cmpint(qvirtio_sysmem_call(dst, &m->s, VIRTIO_SYSMEM_OP_MESSAGE,
+                                        100, 0, bad + 8, 8, NULL, 0, NULL,
+                                        NULL, 0, NULL, 0), ==,
+                    VIRTIO_SYSMEM_S_NOT_FOUND);
     g_assert_cmpint(qsysmem_connect(dst, &m->s, 200,
                                     VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
@@ -1394,9 +1405,10 @@ static void test_two_way_status(void *obj, void *data, QGuestAllocator *alloc)
 
 /*
  * An event pair handle that names one of the guest's live channels is not
- * an event pair: the core does not take it, and when that channel closes
- * the guest still gets its epitaph (the device does not mistake the
- * channel for an event pair).
+ * a new event pair: the message that carries it fails its own channel
+ * (PEER_CLOSED), the channel it names is untouched, and when that channel
+ * closes later the guest gets its epitaph (it is not mistaken for an event
+ * pair).
  */
 static void test_eventpair_names_channel(void *obj, void *data,
                                          QGuestAllocator *alloc)
@@ -1415,6 +1427,7 @@ static void test_eventpair_names_channel(void *obj, void *data,
     memcpy(bad, unknown_two_way, sizeof(bad));
     bad[7] = 0x02;
     qvirtio_sysmem_post_event(global_qtest, s, 256);
+    qvirtio_sysmem_post_event(global_qtest, s, 256);
     a = qsysmem_open_allocator(global_qtest, s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
     coll = qsysmem_allocate_non_shared(global_qtest, s, a);
     h = (struct virtio_sysmem_handle) {
@@ -1425,8 +1438,13 @@ static void test_eventpair_names_channel(void *obj, void *data,
                                    SYSMEM_M_SYSMEM2_NODE_ATTACH_NODE_TRACKING,
                                    &req, &h, 1);
     g_assert_cmpint(qvirtio_sysmem_fidl_wait(global_qtest, s, &c, rep), ==,
+                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_true(qvirtio_sysmem_next_event(global_qtest, s, 5000000, &ev,
+                                            epitaph, sizeof(epitaph)));
+    g_assert_cmpuint(le32_to_cpu(ev.type), ==, VIRTIO_SYSMEM_EVENT_CLOSED);
+    g_assert_cmpuint(le32_to_cpu(ev.object_id), ==, coll);
+    g_assert_cmpint(qsysmem_close(global_qtest, s, coll), ==,
                     VIRTIO_SYSMEM_S_OK);
-    qsysmem_node_sync(global_qtest, s, coll);
     qsysmem_node_sync(global_qtest, s, a);
 
     g_assert_cmpint(qvirtio_sysmem_call(global_qtest, s,
@@ -1441,7 +1459,6 @@ static void test_eventpair_names_channel(void *obj, void *data,
     g_assert_cmpuint(le32_to_cpu(ev.num_bytes), ==, 24);
     g_assert_cmphex(ldq_le_p(&epitaph[8]), ==, UINT64_MAX);
     g_assert_cmpint(qsysmem_close(global_qtest, s, a), ==, VIRTIO_SYSMEM_S_OK);
-    qsysmem_release_node(global_qtest, s, coll);
 }
 
 /*
@@ -1547,24 +1564,24 @@ static void test_reset_under_load(void)
 
 /*
  * A token the guest hands to BindSharedCollection is the device's from
- * then on: its CLOSED event frees the id, and the device does not count it
- * among the channels it closed on the guest (which are remembered only up
- * to max-objects).  Many binds must not crowd out the channels that do
- * need remembering: a write to one of those still gets PEER_CLOSED.
+ * then on, but its id stays taken until the guest has its CLOSED event
+ * (it could not know before that the id is free): without event buffers
+ * bound tokens count against max-objects; once the guest posts buffers
+ * their CLOSED events arrive and the ids are free without a CLOSE.
  */
-static void test_bound_tokens_forgotten(void)
+static void test_bound_tokens_taken_until_seen(void)
 {
     SysmemMachine mach = {}, *m = &mach;
-    uint32_t a, token, coll, ch, i;
-    uint8_t bad[16];
+    struct virtio_sysmem_event ev;
+    uint8_t epitaph[64];
+    uint32_t a, token[2], coll, ch, i;
+    bool seen[2] = { false, false };
 
-    memcpy(bad, unknown_two_way, sizeof(bad));
-    bad[7] = 0x02;
     machine_start(m, "-global virtio-sysmem-device.max-objects=4");
     a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
-    for (i = 0; i < 8; i++) {
-        token = qsysmem_allocate_shared(m->qts, &m->s, a);
-        coll = qsysmem_bind_token(m->qts, &m->s, a, token);
+    for (i = 0; i < 2; i++) {
+        token[i] = qsysmem_allocate_shared(m->qts, &m->s, a);
+        coll = qsysmem_bind_token(m->qts, &m->s, a, token[i]);
         qsysmem_node_sync(m->qts, &m->s, coll);
         qsysmem_release_node(m->qts, &m->s, coll);
     }
@@ -1572,13 +1589,124 @@ static void test_bound_tokens_forgotten(void)
     g_assert_cmpint(qsysmem_connect(m->qts, &m->s, ch,
                                     VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
                     VIRTIO_SYSMEM_S_OK);
-    g_assert_cmpint(two_way_call_on(m->qts, &m->s, ch, bad), ==,
-                    VIRTIO_SYSMEM_S_PEER_CLOSED);
-    g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
-                                        VIRTIO_SYSMEM_OP_MESSAGE, ch, 0,
-                                        bad + 8, 8, NULL, 0, NULL, NULL, 0,
-                                        NULL, 0), ==,
-                    VIRTIO_SYSMEM_S_PEER_CLOSED);
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, token[0],
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_ALREADY_EXISTS);
+    g_assert_cmpint(qsysmem_connect(m->qts, &m->s, qsysmem_new_id(),
+                                    VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                    VIRTIO_SYSMEM_S_NO_RESOURCES);
+    for (i = 0; i < 2; i++) {
+        qvirtio_sysmem_post_event(m->qts, &m->s, 256);
+    }
+    for (i = 0; i < 2; i++) {
+        g_assert_true(qvirtio_sysmem_next_event(m->qts, &m->s, 5000000, &ev,
+                                                epitaph, sizeof(epitaph)));
+        g_assert_cmpuint(le32_to_cpu(ev.type), ==, VIRTIO_SYSMEM_EVENT_CLOSED);
+        g_assert_cmpint((int32_t)le32_to_cpu(ev.status), ==,
+                        VIRTIO_SYSMEM_S_PEER_CLOSED);
+        seen[le32_to_cpu(ev.object_id) == token[1]] = true;
+    }
+    g_assert_true(seen[0] && seen[1]);
+    for (i = 0; i < 2; i++) {
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, token[i],
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+    }
+    qtest_quit(m->qts);
+}
+
+/*
+ * CLOSED events are never dropped.  With max-pending-events far below the
+ * number of channels that fail while the guest posts no event buffers,
+ * every id still gets its CLOSED event (with its epitaph) once buffers
+ * come, each id stays taken until then (CONNECT: ALREADY_EXISTS), and
+ * after the guest's CLOSE (or, for a bound token, the event alone) every
+ * id can be reused.
+ */
+#define FILL_FAILED 12
+#define FILL_TOKENS 4
+
+static void test_closed_events_never_dropped(void)
+{
+    SysmemMachine mach = {}, *m = &mach;
+    uint32_t ids[FILL_FAILED + FILL_TOKENS], a, coll, i, j;
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+    struct virtio_sysmem_event ev;
+    uint8_t bad[16], epitaph[64];
+    QDict *dev;
+
+    memcpy(bad, unknown_two_way, sizeof(bad));
+    bad[7] = 0x02;
+    machine_start(m, "-global virtio-sysmem-device.max-pending-events=2 "
+                  "-global virtio-sysmem-device.max-objects=48");
+    a = qsysmem_open_allocator(m->qts, &m->s, VIRTIO_SYSMEM_PROTOCOL_SYSMEM2);
+    for (i = 0; i < FILL_FAILED; i++) {
+        ids[i] = qsysmem_new_id();
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, ids[i],
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        g_assert_cmpint(qvirtio_sysmem_call(m->qts, &m->s,
+                                            VIRTIO_SYSMEM_OP_MESSAGE, ids[i],
+                                            0, bad, sizeof(bad), NULL, 0,
+                                            NULL, NULL, 0, NULL, 0), ==,
+                        VIRTIO_SYSMEM_S_PEER_CLOSED);
+    }
+    for (i = FILL_FAILED; i < FILL_FAILED + FILL_TOKENS; i++) {
+        ids[i] = qsysmem_allocate_shared(m->qts, &m->s, a);
+        coll = qsysmem_bind_token(m->qts, &m->s, a, ids[i]);
+        qsysmem_release_node(m->qts, &m->s, coll);
+    }
+    dev = query_sysmem_on(m->qts);
+    g_assert_cmpint(qdict_get_int(dev, "pending-events"), ==,
+                    FILL_FAILED + FILL_TOKENS);
+    qobject_unref(dev);
+    for (i = 0; i < FILL_FAILED + FILL_TOKENS; i++) {
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, ids[i],
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_ALREADY_EXISTS);
+    }
+
+    for (i = 0; i < FILL_FAILED + FILL_TOKENS; i++) {
+        qvirtio_sysmem_post_event(m->qts, &m->s, 256);
+    }
+    for (i = 0; i < FILL_FAILED + FILL_TOKENS; i++) {
+        uint32_t id;
+
+        g_assert_true(qvirtio_sysmem_next_event(m->qts, &m->s, 5000000, &ev,
+                                                epitaph, sizeof(epitaph)));
+        g_assert_cmpuint(le32_to_cpu(ev.type), ==, VIRTIO_SYSMEM_EVENT_CLOSED);
+        id = le32_to_cpu(ev.object_id);
+        for (j = 0; j < FILL_FAILED + FILL_TOKENS && ids[j] != id; j++) {
+        }
+        g_assert_cmpuint(j, <, FILL_FAILED + FILL_TOKENS);
+        g_assert_false(g_hash_table_contains(seen, GUINT_TO_POINTER(id)));
+        g_hash_table_add(seen, GUINT_TO_POINTER(id));
+        g_assert_cmpuint(le32_to_cpu(ev.num_bytes), ==, 24);
+        g_assert_cmpint((int32_t)ldl_le_p(&epitaph[16]), ==,
+                        (int32_t)le32_to_cpu(ev.status));
+        g_assert_cmpint((int32_t)le32_to_cpu(ev.status), ==,
+                        j < FILL_FAILED ? VIRTIO_SYSMEM_S_INVALID_ARGS :
+                                          VIRTIO_SYSMEM_S_PEER_CLOSED);
+    }
+    dev = query_sysmem_on(m->qts);
+    g_assert_cmpint(qdict_get_int(dev, "pending-events"), ==, 0);
+    qobject_unref(dev);
+
+    /* The failed channels wait for the guest's CLOSE; tokens do not. */
+    for (i = 0; i < FILL_FAILED + FILL_TOKENS; i++) {
+        if (i < FILL_FAILED) {
+            g_assert_cmpint(qsysmem_connect(m->qts, &m->s, ids[i],
+                                            VIRTIO_SYSMEM_PROTOCOL_SYSMEM2),
+                            ==, VIRTIO_SYSMEM_S_ALREADY_EXISTS);
+            g_assert_cmpint(qsysmem_close(m->qts, &m->s, ids[i]), ==,
+                            VIRTIO_SYSMEM_S_OK);
+        }
+        g_assert_cmpint(qsysmem_connect(m->qts, &m->s, ids[i],
+                                        VIRTIO_SYSMEM_PROTOCOL_SYSMEM2), ==,
+                        VIRTIO_SYSMEM_S_OK);
+        qsysmem_node_sync(m->qts, &m->s,
+                          qsysmem_allocate_non_shared(m->qts, &m->s, ids[i]));
+    }
     qtest_quit(m->qts);
 }
 
@@ -1694,12 +1822,14 @@ static void register_virtio_sysmem_test(void)
     qtest_add_func("/virtio-sysmem/max-objects", test_max_objects);
     qos_add_test("close-reused-id", "virtio-sysmem", test_close_reused_id,
                  NULL);
-    qtest_add_func("/virtio-sysmem/id-sets-bounded", test_id_sets_bounded);
+    qtest_add_func("/virtio-sysmem/closed-ids-taken", test_closed_ids_taken);
     qos_add_test("two-way-status", "virtio-sysmem", test_two_way_status, NULL);
     qtest_add_func("/virtio-sysmem/reset-under-load", test_reset_under_load);
     qtest_add_func("/virtio-sysmem/request-flood", test_request_flood);
-    qtest_add_func("/virtio-sysmem/bound-tokens-forgotten",
-                   test_bound_tokens_forgotten);
+    qtest_add_func("/virtio-sysmem/bound-tokens-taken-until-seen",
+                   test_bound_tokens_taken_until_seen);
+    qtest_add_func("/virtio-sysmem/closed-events-never-dropped",
+                   test_closed_events_never_dropped);
     qtest_add_func("/virtio-sysmem/unplug-under-load", test_unplug_under_load);
     qos_add_test("eventpair-names-channel", "virtio-sysmem",
                  test_eventpair_names_channel, NULL);

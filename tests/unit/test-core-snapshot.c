@@ -25,7 +25,7 @@ static void no_reply(void *opaque, void *cookie, const uint8_t *bytes,
     g_assert_not_reached();
 }
 
-static void no_close(void *opaque, uint32_t id, int32_t epitaph)
+static void no_close(void *opaque, const SysmemClose *c)
 {
     g_assert_not_reached();
 }

@@ -925,6 +925,11 @@ static void test_weak_buffers(void)
     sysmem_core_buffer_release(vs_host_core(h), ww->handles[2].id);
     sysmem_core_get_stats(vs_host_core(h), &st);
     g_assert_cmpuint(st.buffers, ==, 0);
+    /* The fired events stay taken until the host closes its ends. */
+    g_assert_cmpuint(st.objects, ==, 3);
+    vs_peer_close(h, ww->handles[1].id);
+    vs_peer_close(h, ww->handles[3].id);
+    sysmem_core_get_stats(vs_host_core(h), &st);
     g_assert_cmpuint(st.objects, ==, 1);        /* the allocator */
     vs_host_free(h);
 }
@@ -1197,8 +1202,9 @@ static void test_malformed_message(void)
 
     test_collection(h, &tc, 1);
     junk[0] = 0;   /* one-way AllocateNonSharedCollection with bad body */
+    /* The message closed its own channel: PEER_CLOSED; INVALID_ARGS epitaph */
     g_assert_cmpint(sysmem_core_message(core, alloc2, junk, sizeof(junk), &hd,
-                                        1, NULL), ==, FIDL_ZX_ERR_INVALID_ARGS);
+                                        1, NULL), ==, FIDL_ZX_ERR_PEER_CLOSED);
     g_assert_true(vs_closed(h, alloc2, &ep));
     g_assert_cmpint(ep, ==, FIDL_ZX_ERR_INVALID_ARGS);
     g_assert_true(vs_closed(h, 777, NULL));  /* its handle was dropped */
@@ -1212,7 +1218,7 @@ static void test_malformed_message(void)
                             &call), ==, FIDL_ZX_ERR_NOT_FOUND);
     g_assert_false(call->done);
     g_assert_cmpint(sysmem_core_message(core, tc.alloc, junk, 3, NULL, 0, NULL),
-                    ==, FIDL_ZX_ERR_INVALID_ARGS);
+                    ==, FIDL_ZX_ERR_PEER_CLOSED);
     g_assert_true(vs_closed(h, tc.alloc, NULL));
     vs_host_free(h);
 }
@@ -1240,7 +1246,7 @@ static void test_unknown_method(void)
     g_assert_false(vs_closed(h, alloc, NULL));
     /* v1 is closed: unknown ordinals close the channel */
     g_assert_cmpint(sysmem_core_message(core, alloc1, msg, 16, NULL, 0, NULL),
-                    ==, FIDL_ZX_ERR_INVALID_ARGS);
+                    ==, FIDL_ZX_ERR_PEER_CLOSED);
     g_assert_true(vs_closed(h, alloc1, NULL));
     vs_host_free(h);
 }

@@ -62,35 +62,22 @@ struct VirtIOSysmem {
     uint32_t num_held;
     uint32_t next_cookie;
     /*
-     * The id the guest is CLOSEing: the core's close of its server end
-     * is not news to the guest and gets no CLOSED event (which could
-     * otherwise reach a new channel that reuses the id).
+     * Events waiting for an eventq buffer: at most max_pending_events
+     * that are not CLOSED (num_message_events), and at most one CLOSED
+     * event per id the core keeps taken for it (closed_events: id -> its
+     * link in pending_events).
      */
-    uint32_t closing;
-    /*
-     * The handles of the message the core is looking at.  Client ends
-     * among them now belong to the device: when the core closes one (a
-     * token BindSharedCollection consumed) the guest gets CLOSED, which
-     * frees the id, and the id is not remembered as peer-closed.
-     */
-    const SysmemHandle *moved_in;
-    uint32_t num_moved_in;
-    /* Events waiting for an eventq buffer, at most max_pending_events. */
     GQueue *pending_events;
-    /* Ids of event pair ends the device holds (their close has no epitaph). */
-    GHashTable *eventpairs;
+    uint32_t num_message_events;
+    GHashTable *closed_events;
     /*
-     * Channels the device closed whose client end the guest still holds
-     * (until its CLOSE): writes to them fail with PEER_CLOSED, as in Zircon.
+     * Core calls the core's own callbacks must not make (VirtIOSysmemWork):
+     * handles of replies the guest had no room for, CLOSED events
+     * delivered, channels whose events overflowed.  Run before the next
+     * request, or by deferred_bh.
      */
-    GHashTable *peer_closed;
-    /*
-     * Work the core must not be re-entered for from its own callbacks:
-     * handles of replies the guest had no room for, channels whose events
-     * overflowed.  Done by release_bh.
-     */
-    GArray *deferred_releases;
-    QEMUBH *release_bh;
+    GArray *deferred;
+    QEMUBH *deferred_bh;
     /* Logs the participants holding up stalled collections. */
     QEMUTimer *stall_timer;
     /* Set while the core is being reset: rings are going away. */
