@@ -73,7 +73,7 @@ fuzz-device-qtest: fuzz-device-build
 		$(FUZZ_QTEST)$(subst $(space),,$(foreach t,$(FUZZ_QTEST_FUNCS),$(comma)-p$(comma)/x86_64/virtio-sysmem/$(t)))
 FUZZ_QTEST := $(srcdir)/scripts/run-qtest.sh::$(FUZZ_BUILD)/qemu-system-x86_64,$(FUZZ_BUILD)/tests/qtest/qos-test
 FUZZ_QTEST_FUNCS := migration bad-properties bad-command-line \
-	two-devices-isolated max-objects id-sets-bounded reset-under-load \
-	unplug-under-load request-flood bound-tokens-forgotten
+	two-devices-isolated max-objects closed-ids-taken reset-under-load \
+	unplug-under-load request-flood bound-tokens-taken-until-seen
 comma := ,
 space := $(subst ,, )

@@ -135,16 +135,26 @@ struct virtio_sysmem_config {
  * queues its CLOSED event.  A channel or event pair the driver CLOSEs gets
  * no CLOSED event: the CLOSE's completion is the last word on that id.
  *
- * Status of a MESSAGE that could not be delivered, one-way or two-way: an
- * id that names nothing is NOT_FOUND; a channel the device closed (until
- * the driver CLOSEs it), or that closed because of this very message, is
- * PEER_CLOSED (as zx_channel_write / zx_channel_call).
+ * Status of a MESSAGE, one-way or two-way alike (as zx_channel_write /
+ * zx_channel_call): OK when delivered and the channel is still open;
+ * NOT_FOUND when the id names nothing; PEER_CLOSED when it names a channel
+ * the device closed (until the driver CLOSEs it), or when this very message
+ * got its channel closed (malformed, a protocol violation, a handle entry
+ * with id 0, an unknown type, a server end with a device-range id or an id
+ * in use); INVALID_ARGS when refused with the channel still open (over
+ * max_msg_bytes / max_msg_handles, a handle table invalid before delivery,
+ * an id that is not a channel); ALREADY_EXISTS when refused with the
+ * channel still open because a handle entry creates an id that is not free
+ * yet (see below).  Handles of a refused message are closed.
  *
- * Id lifetime: an id stays in use until both ends are gone.  For a channel
- * the driver created, that is once the driver has seen CLOSED for it (or
- * sent CLOSE for its client end) and the device has completed the CLOSE;
- * for a client end moved into the device (CHANNEL_CLIENT), once the device
- * has sent CLOSED for it.  Drivers should allocate ids cyclically rather
+ * Id lifetime: an id stays in use until both ends are gone, and no id is
+ * reused while in use: CONNECT, or a handle entry creating it, fails with
+ * ALREADY_EXISTS.  For a channel or event pair end the driver created, the
+ * id is free once the driver has sent CLOSE for its end and the device has
+ * completed it (after a CLOSED event, too: the device keeps the id until
+ * then); for a client end moved into the device (CHANNEL_CLIENT), once the
+ * device has delivered CLOSED for it.  CLOSE of an id that names nothing
+ * completes NOT_FOUND.  Drivers should allocate ids cyclically rather
  * than reuse a just-freed id at once.
  */
 enum virtio_sysmem_op {
@@ -364,9 +374,13 @@ struct virtio_sysmem_handle {
  *   num_bytes bytes of FIDL message
  *   num_handles x struct virtio_sysmem_handle
  *
- * When the driver posts no buffers the device queues a bounded number of
- * events per device; past that bound it closes the channel whose event did
- * not fit (with VIRTIO_SYSMEM_S_NO_RESOURCES), never growing without limit.
+ * CLOSED events are never dropped: while the driver posts no buffers they
+ * wait, at most one per id the device keeps in use for it (so at most
+ * max_objects), and are delivered as soon as buffers arrive; a CLOSE of
+ * the id makes its waiting CLOSED event moot and the device drops it.
+ * Other events wait up to a per-device bound; past it the event is dropped
+ * and its channel closed (epitaph VIRTIO_SYSMEM_S_NO_RESOURCES), so the
+ * device never grows without limit.
  */
 enum virtio_sysmem_event_type {
 	/* A FIDL event on channel object_id (its client end). */
