@@ -356,6 +356,7 @@ struct virtio_sysmem_handle {
 	uint64_t offset;          /* BUFFER: offset in the region, else 0 */
 	uint64_t size;            /* BUFFER: size in bytes, else 0 */
 };
+
 /*
  * In an entry the driver sends, flags/offset/size of any type but BUFFER
  * must be 0: otherwise the MESSAGE is refused with
