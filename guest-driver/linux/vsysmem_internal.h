@@ -46,13 +46,30 @@
  *	remove() nests them, marking what is left peer-closed.
  *   Leaves, never held together and never held across a sleep or a call
  *	out of the driver: vsysmem_object.lock, vsysmem_device.pair_lock,
- *	vsysmem_device.vq_lock, vsysmem_device.close_lock.  Wake-ups of
+ *	vsysmem_device.vq_lock, vsysmem_device.close_lock,
+ *	vsysmem_device.reply_rooms_lock.  Wake-ups of
  *	an object's wq happen after its lock is dropped.
  *
  * vsysmem_devices_lock (vsysmem_kapi.c) only guards the index table.
  * Virtqueue callbacks run in interrupt context and only schedule work;
  * everything else runs in process context.
  */
+/*
+ * Room for the reply to a two-way call: as large as the largest message
+ * (64 KiB of bytes and 64 handle entries), so vmalloc'ed, with its
+ * scatterlist.  Kept for the next call rather than freed: allocating,
+ * zeroing and mapping 17 pages per call cost a Node.Sync 8x the cheapest
+ * virtio round trip (docs/benchmarks.md).  The device writes the reply and
+ * says how much it wrote (the used length); nothing reads past that, so a
+ * reused room needs no zeroing.
+ */
+struct vsysmem_reply_room {
+	void *buf;
+	struct sg_table sgt;
+};
+
+#define VSYSMEM_REPLY_ROOMS	8
+
 struct vsysmem_device {
 	struct kref kref;
 	struct virtio_device *vdev;
@@ -92,6 +109,10 @@ struct vsysmem_device {
 	spinlock_t close_lock;
 	struct list_head deferred_closes;
 	atomic_t next_txid;
+	/* Reply rooms of finished two-way calls, for the next ones. */
+	spinlock_t reply_rooms_lock;
+	unsigned int num_reply_rooms;
+	struct vsysmem_reply_room reply_rooms[VSYSMEM_REPLY_ROOMS];
 
 	/*
 	 * User mappings of buffers: faults read-lock fault_lock and check
@@ -241,6 +262,7 @@ struct vsysmem_req {
 	u32 used_len;
 	int err;			/* transport error, e.g. -ENODEV */
 	struct vsysmem_channel *reply_chan; /* for VSYSMEM_REQ_ASYNC_REPLY */
+	bool full_room;			/* resp is a whole reply room */
 };
 
 /* A two-way call: the device may hold it until its reply exists. */

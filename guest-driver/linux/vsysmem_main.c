@@ -50,11 +50,63 @@ int vsysmem_status_to_errno(s32 status)
 	}
 }
 
+/* The room a two-way call's reply needs: the largest message. */
+static u32 vsysmem_full_reply_room(struct vsysmem_device *sdev)
+{
+	return sdev->max_msg_bytes +
+	       sdev->max_msg_handles * sizeof(struct virtio_sysmem_handle);
+}
+
+static bool vsysmem_reply_room_get(struct vsysmem_device *sdev,
+				   struct vsysmem_req *req)
+{
+	struct vsysmem_reply_room room = { 0 };
+
+	spin_lock(&sdev->reply_rooms_lock);
+	if (sdev->num_reply_rooms)
+		room = sdev->reply_rooms[--sdev->num_reply_rooms];
+	spin_unlock(&sdev->reply_rooms_lock);
+	if (!room.buf)
+		return false;
+	req->resp = room.buf;
+	req->in_sgt = room.sgt;
+	return true;
+}
+
+/* Keep a finished call's reply room for the next call, if there is room. */
+static bool vsysmem_reply_room_put(struct vsysmem_device *sdev,
+				   struct vsysmem_req *req)
+{
+	bool kept = false;
+
+	spin_lock(&sdev->reply_rooms_lock);
+	if (sdev->num_reply_rooms < VSYSMEM_REPLY_ROOMS) {
+		sdev->reply_rooms[sdev->num_reply_rooms].buf = req->resp;
+		sdev->reply_rooms[sdev->num_reply_rooms].sgt = req->in_sgt;
+		sdev->num_reply_rooms++;
+		kept = true;
+	}
+	spin_unlock(&sdev->reply_rooms_lock);
+	return kept;
+}
+
+static void vsysmem_reply_rooms_free(struct vsysmem_device *sdev)
+{
+	while (sdev->num_reply_rooms) {
+		struct vsysmem_reply_room *room =
+			&sdev->reply_rooms[--sdev->num_reply_rooms];
+
+		sg_free_table(&room->sgt);
+		kvfree(room->buf);
+	}
+}
+
 void vsysmem_device_release(struct kref *kref)
 {
 	struct vsysmem_device *sdev =
 		container_of(kref, struct vsysmem_device, kref);
 
+	vsysmem_reply_rooms_free(sdev);
 	xa_destroy(&sdev->objects);
 	mutex_destroy(&sdev->mapped_lock);
 	kfree(sdev);
@@ -106,10 +158,17 @@ struct vsysmem_req *vsysmem_req_alloc(struct vsysmem_device *sdev,
 	init_completion(&req->done);
 	req->out = vsysmem_buf_alloc(out_len);
 	req->in_len = sizeof(*req->resp) + reply_room;
-	req->resp = vsysmem_buf_alloc(req->in_len);
+	req->full_room = reply_room == vsysmem_full_reply_room(sdev);
+	if (!req->full_room || !vsysmem_reply_room_get(sdev, req)) {
+		req->resp = vsysmem_buf_alloc(req->in_len);
+		if (req->resp &&
+		    vsysmem_sg_table(&req->in_sgt, req->resp, req->in_len)) {
+			kvfree(req->resp);
+			req->resp = NULL;
+		}
+	}
 	if (!req->out || !req->resp ||
-	    vsysmem_sg_table(&req->out_sgt, req->out, out_len) ||
-	    vsysmem_sg_table(&req->in_sgt, req->resp, req->in_len)) {
+	    vsysmem_sg_table(&req->out_sgt, req->out, out_len)) {
 		vsysmem_req_free(req);
 		return NULL;
 	}
@@ -121,9 +180,12 @@ void vsysmem_req_free(struct vsysmem_req *req)
 	if (req->reply_chan)
 		vsysmem_object_put(&req->reply_chan->ep.obj);
 	sg_free_table(&req->out_sgt);
-	sg_free_table(&req->in_sgt);
 	kvfree(req->out);
-	kvfree(req->resp);
+	if (req->resp &&
+	    !(req->full_room && vsysmem_reply_room_put(req->sdev, req))) {
+		sg_free_table(&req->in_sgt);
+		kvfree(req->resp);
+	}
 	kfree(req);
 }
 
@@ -615,6 +677,7 @@ static int vsysmem_probe(struct virtio_device *vdev)
 	spin_lock_init(&sdev->vq_lock);
 	spin_lock_init(&sdev->pair_lock);
 	spin_lock_init(&sdev->close_lock);
+	spin_lock_init(&sdev->reply_rooms_lock);
 	INIT_LIST_HEAD(&sdev->deferred_closes);
 	init_rwsem(&sdev->fault_lock);
 	mutex_init(&sdev->mapped_lock);
