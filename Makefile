@@ -30,13 +30,15 @@ else ifneq ($(filter-out $(NO_CONFIGURE_GOALS),$(MAKECMDGOALS)),)
 include $(BUILD)/config-sysmem.mak
 endif
 
-GLIB_CFLAGS := $(shell pkg-config --cflags glib-2.0 2>/dev/null)
-GLIB_LIBS := $(shell pkg-config --libs glib-2.0 2>/dev/null)
+# Asked of pkg-config when first used (in a recipe), then remembered: never
+# while the Makefile is read, before configure may have installed glib.
+GLIB_CFLAGS = $(eval GLIB_CFLAGS := $$(shell pkg-config --cflags glib-2.0 2>/dev/null))$(GLIB_CFLAGS)
+GLIB_LIBS = $(eval GLIB_LIBS := $$(shell pkg-config --libs glib-2.0 2>/dev/null))$(GLIB_LIBS)
 
 CC ?= cc
 HOST_CFLAGS ?= -O2 -g
 WARN_CFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
-UNIT_CFLAGS := -std=gnu11 $(HOST_CFLAGS) $(WARN_CFLAGS) -I$(srcdir)/include \
+UNIT_CFLAGS = -std=gnu11 $(HOST_CFLAGS) $(WARN_CFLAGS) -I$(srcdir)/include \
 	-I$(srcdir) $(GLIB_CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all

@@ -176,6 +176,14 @@ void vsm2_constraints_cpu(sysmem2_buffer_collection_constraints_t *c,
                           uint32_t min_buffer_count, uint64_t min_size_bytes,
                           bool write);
 
+/*
+ * Typical secure constraints (a hardware decoder's): count buffers of at
+ * least size from the device's secure heap, inaccessible domain only.
+ */
+void vsm2_constraints_secure(sysmem2_buffer_collection_constraints_t *c,
+                             uint32_t min_buffer_count,
+                             uint64_t min_size_bytes);
+
 /* ---- fuchsia.sysmem (v1) ---------------------------------------------- */
 
 /* v1 Allocator.BindSharedCollection (a v2 token works too): collection fd. */

@@ -16,6 +16,8 @@
 
 #include <linux/dma-buf.h>
 
+#include <linux/virtio_sysmem.h>
+
 #include "libvsysmem.h"
 #include "sysmem/methods.h"
 
@@ -768,6 +770,39 @@ void vsm2_constraints_cpu(sysmem2_buffer_collection_constraints_t *c,
     c->buffer_memory_constraints.cpu_domain_supported = true;
     c->buffer_memory_constraints.has_ram_domain_supported = true;
     c->buffer_memory_constraints.ram_domain_supported = true;
+}
+
+void vsm2_constraints_secure(sysmem2_buffer_collection_constraints_t *c,
+                             uint32_t min_buffer_count, uint64_t min_size_bytes)
+{
+    sysmem2_buffer_memory_constraints_t *bm = &c->buffer_memory_constraints;
+    sysmem2_heap_t *heap = &bm->permitted_heaps[0];
+
+    c->has_usage = true;
+    c->usage.has_video = true;
+    c->usage.video = SYSMEM2_VIDEO_USAGE_HW_DECODER;
+    if (min_buffer_count) {
+        c->has_min_buffer_count_for_camping = true;
+        c->min_buffer_count_for_camping = min_buffer_count;
+    }
+    c->has_buffer_memory_constraints = true;
+    bm->has_min_size_bytes = true;
+    bm->min_size_bytes = min_size_bytes;
+    bm->has_secure_required = true;
+    bm->secure_required = true;
+    bm->has_inaccessible_domain_supported = true;
+    bm->inaccessible_domain_supported = true;
+    bm->has_cpu_domain_supported = true;
+    bm->cpu_domain_supported = false;
+    bm->has_ram_domain_supported = true;
+    bm->ram_domain_supported = false;
+    bm->has_permitted_heaps = true;
+    bm->permitted_heaps_count = 1;
+    memset(heap, 0, sizeof(*heap));
+    heap->has_heap_type = true;
+    heap->heap_type_len = (uint32_t)strlen(VIRTIO_SYSMEM_HEAP_SECURE);
+    memcpy(heap->heap_type, VIRTIO_SYSMEM_HEAP_SECURE, heap->heap_type_len);
+    heap->has_id = true;
 }
 
 void *vsm_map(int buffer_fd, size_t size, bool write)

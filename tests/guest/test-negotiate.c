@@ -316,10 +316,8 @@ static void test_secure(int alloc)
 {
     sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
     sysmem2_buffer_collection_info_t *info = calloc(1, sizeof(*info));
-    sysmem2_buffer_memory_constraints_t *bm = &c->buffer_memory_constraints;
     struct vsysmem_buffer_info bi;
     struct vsysmem_info di;
-    const char *heap = "virtio.sysmem.heap.HEAP_TYPE.SECURE";
     int col, ret;
     void *p;
 
@@ -329,26 +327,7 @@ static void test_secure(int alloc)
         return;
     }
     col = vsm2_allocate_non_shared_collection(alloc);
-    c->has_usage = true;
-    c->usage.has_video = true;
-    c->usage.video = SYSMEM2_VIDEO_USAGE_HW_DECODER;
-    c->has_min_buffer_count_for_camping = true;
-    c->min_buffer_count_for_camping = 1;
-    c->has_buffer_memory_constraints = true;
-    bm->has_min_size_bytes = true;
-    bm->min_size_bytes = 64 * 1024;
-    bm->has_secure_required = true;
-    bm->secure_required = true;
-    bm->has_inaccessible_domain_supported = true;
-    bm->inaccessible_domain_supported = true;
-    bm->has_cpu_domain_supported = true;
-    bm->has_ram_domain_supported = true;
-    bm->has_permitted_heaps = true;
-    bm->permitted_heaps_count = 1;
-    bm->permitted_heaps[0].has_heap_type = true;
-    bm->permitted_heaps[0].heap_type_len = (uint32_t)strlen(heap);
-    strcpy(bm->permitted_heaps[0].heap_type, heap);
-    bm->permitted_heaps[0].has_id = true;
+    vsm2_constraints_secure(c, 1, 64 * 1024);
     ret = col < 0 ? col : vsm2_set_constraints(col, c);
     if (!ret) {
         ret = vsm2_wait_for_all_buffers_allocated(col, info, 0);

@@ -122,35 +122,6 @@ static uint8_t pattern(unsigned int buf, size_t i)
     return (uint8_t)(i * 7 + buf * 31 + 1);
 }
 
-static sysmem2_buffer_collection_constraints_t *secure_constraints(void)
-{
-    sysmem2_buffer_collection_constraints_t *c = vsm2_constraints_new();
-    sysmem2_buffer_memory_constraints_t *bm = &c->buffer_memory_constraints;
-    const char *heap = "virtio.sysmem.heap.HEAP_TYPE.SECURE";
-
-    c->has_usage = true;
-    c->usage.has_video = true;
-    c->usage.video = SYSMEM2_VIDEO_USAGE_HW_DECODER;
-    c->has_min_buffer_count_for_camping = true;
-    c->min_buffer_count_for_camping = 1;
-    c->has_buffer_memory_constraints = true;
-    bm->has_min_size_bytes = true;
-    bm->min_size_bytes = BUF_SIZE;
-    bm->has_secure_required = true;
-    bm->secure_required = true;
-    bm->has_inaccessible_domain_supported = true;
-    bm->inaccessible_domain_supported = true;
-    bm->has_cpu_domain_supported = true;
-    bm->has_ram_domain_supported = true;
-    bm->has_permitted_heaps = true;
-    bm->permitted_heaps_count = 1;
-    bm->permitted_heaps[0].has_heap_type = true;
-    bm->permitted_heaps[0].heap_type_len = (uint32_t)strlen(heap);
-    strcpy(bm->permitted_heaps[0].heap_type, heap);
-    bm->permitted_heaps[0].has_id = true;
-    return c;
-}
-
 /*
  * Join (token >= 0) or create a non-shared collection with CPU (or, for
  * secure, inaccessible) constraints; a non-shared one is waited for.
@@ -166,10 +137,10 @@ static int allocate(int alloc, int token, bool write, bool secure,
     if (col < 0) {
         return col;
     }
+    c = vsm2_constraints_new();
     if (secure) {
-        c = secure_constraints();
+        vsm2_constraints_secure(c, 1, BUF_SIZE);
     } else {
-        c = vsm2_constraints_new();
         vsm2_constraints_cpu(c, BUF_COUNT, BUF_SIZE, write);
     }
     ret = vsm2_set_constraints(col, c);
